@@ -1,0 +1,1 @@
+Console.WriteLine("NdBridge benchmarks: the copy rows arrive with the copy engine.");

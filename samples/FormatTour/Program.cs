@@ -1,0 +1,1 @@
+Console.WriteLine("NdBridge: the format tour arrives with BufferFormat.");
