@@ -44,4 +44,10 @@ internal static partial class ThrowHelper
             $"The layout reaches bytes [{lowest}, {end}) relative to its first element at offset {origin}, " +
             $"i.e. [{(Int128)origin + lowest}, {(Int128)origin + end}) of an extent of {extentByteLength} bytes: outside the memory.",
             paramName);
+
+    [DoesNotReturn]
+    public static void ThrowSuboffsetBelowZero(int dimension, int indirectDimension, nint suboffset, nint byteShift) =>
+        throw new InvalidOperationException(
+            $"Moving the start of dimension {dimension} by {byteShift} bytes would take the suboffset {suboffset} of indirect " +
+            $"dimension {indirectDimension} below zero, which the buffer protocol reads as 'direct'.");
 }

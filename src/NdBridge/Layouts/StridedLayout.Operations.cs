@@ -382,7 +382,10 @@ public sealed partial class StridedLayout
             {
                 if (suboffsets[j] >= 0)
                 {
-                    suboffsets[j] += byteShift;
+                    // A negative suboffset means "direct" to every consumer: the shift cannot make one.
+                    if (!TryAdd(suboffsets[j], byteShift, out var moved) || moved < 0)
+                        ThrowHelper.ThrowSuboffsetBelowZero(dimension, j, suboffsets[j], byteShift);
+                    suboffsets[j] = moved;
                     return 0;
                 }
             }
