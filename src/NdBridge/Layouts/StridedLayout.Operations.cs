@@ -25,6 +25,12 @@ public sealed partial class StridedLayout
             ? (last < first ? (first - last - 1) / -step + 1 : 0)
             : (first < last ? (last - first - 1) / step + 1 : 0);
 
+        if (count == 0)
+        {
+            // As NumPy: an empty slice keeps the stride and the origin.
+            step = 1;
+            first = 0;
+        }
         var shape = (nint[])_shape.Clone();
         var byteStrides = (nint[])_byteStrides.Clone();
         var suboffsets = (nint[]?)_suboffsets?.Clone();
@@ -274,7 +280,7 @@ public sealed partial class StridedLayout
 
     /// <summary>
     /// Broadcasts to <paramref name="shape"/> with NumPy's rules (<c>np.broadcast_to</c>): new leading
-    /// dimensions and dimensions of length 1 get stride 0; other lengths must match.
+    /// dimensions and dimensions of length 1 get stride 0 (even when they stay 1); other lengths must match.
     /// </summary>
     /// <param name="shape">The target shape, of rank at least <see cref="Rank"/>.</param>
     public StridedLayout BroadcastTo(ReadOnlySpan<nint> shape)
@@ -295,7 +301,8 @@ public sealed partial class StridedLayout
             if (i < lead)
                 continue;
             var length = _shape[i - lead];
-            if (length == shape[i])
+            // Like NumPy, a dimension of length 1 gets stride 0 even when its length stays 1.
+            if (length != 1 && length == shape[i])
                 byteStrides[i] = _byteStrides[i - lead];
             else if (length != 1)
                 ThrowHelper.ThrowArgument($"Cannot broadcast {FormatTuple(_shape)} to {FormatTuple(shape)}: dimension {i - lead} has length {length}, not 1 or {shape[i]}.", nameof(shape));

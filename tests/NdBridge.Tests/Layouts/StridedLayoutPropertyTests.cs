@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Runtime.InteropServices;
 using NdBridge.Tests.Support;
 
