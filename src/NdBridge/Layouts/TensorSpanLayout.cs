@@ -4,7 +4,8 @@ namespace NdBridge;
 /// Translates a direct layout into what <c>System.Numerics.Tensors</c> 11 accepts: element strides, rank
 /// at least 1, no negative strides, stride 0 on dimensions of length 0 or 1, and dimensions with non-zero
 /// strides that do not overlap (sorted by stride, each stride at least the previous stride times its length).
-/// Rank 0 becomes shape <c>(1,)</c>; an empty layout gets all strides 0 and no memory.
+/// Rank 0 becomes shape <c>(1,)</c>; an empty layout gets all strides 0 and no memory. The memory spanned
+/// must fit one <see cref="Span{T}"/> (int length).
 /// </summary>
 internal static class TensorSpanLayout
 {
@@ -73,6 +74,11 @@ internal static class TensorSpanLayout
             }
         }
         linearLength = layout.EndByteOffset / elementSize;
+        if (linearLength > int.MaxValue)
+        {
+            reason = $"the view spans {linearLength} elements of memory; a TensorSpan over a Span<T> is limited to int.MaxValue";
+            return false;
+        }
         reason = null;
         return true;
     }

@@ -33,19 +33,9 @@ public sealed unsafe partial class NdBuffer
     {
         ThrowIfDisposed();
         var name = ElementType<T>.Name;
-        var size = ElementType<T>.Size;
-        if (!Format.Describes<T>())
-        {
-            reason = Format.DescribesIgnoringByteOrder<T>()
-                ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy"
-                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes)";
+        reason = ElementTypeMismatch<T>();
+        if (reason is not null)
             return false;
-        }
-        if (ItemSize != size)
-        {
-            reason = $"item size {ItemSize} bytes (format '{Format}', {Format.Describe()}) does not match {name} ({size} bytes)";
-            return false;
-        }
         if (Layout.HasSuboffsets)
         {
             reason = $"the buffer is indirect (suboffsets {StridedLayout.FormatTuple(Layout.Suboffsets)}): a view of {name} needs direct memory; copy it first";
@@ -132,14 +122,20 @@ public sealed unsafe partial class NdBuffer
 
     private void CheckElementType<T>() where T : unmanaged
     {
+        if (ElementTypeMismatch<T>() is { } reason)
+            ThrowHelper.ThrowTypedViewRefused(reason);
+    }
+
+    private string? ElementTypeMismatch<T>() where T : unmanaged
+    {
         var name = ElementType<T>.Name;
+        var size = ElementType<T>.Size;
         if (!Format.Describes<T>())
         {
-            ThrowHelper.ThrowTypedViewRefused(Format.DescribesIgnoringByteOrder<T>()
+            return Format.DescribesIgnoringByteOrder<T>()
                 ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy"
-                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({ElementType<T>.Size} bytes)");
+                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes)";
         }
-        if (ItemSize != ElementType<T>.Size)
-            ThrowHelper.ThrowTypedViewRefused($"item size {ItemSize} bytes (format '{Format}') does not match {name} ({ElementType<T>.Size} bytes)");
+        return ItemSize == size ? null : $"item size {ItemSize} bytes (format '{Format}', {Format.Describe()}) does not match {name} ({size} bytes)";
     }
 }

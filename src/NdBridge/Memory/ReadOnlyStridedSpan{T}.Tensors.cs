@@ -12,11 +12,6 @@ public readonly ref partial struct ReadOnlyStridedSpan<T>
         tensor = default;
         if (!TensorSpanLayout.TryNormalize(Layout, Unsafe.SizeOf<T>(), out var lengths, out var elementStrides, out var linearLength, out reason))
             return false;
-        if (linearLength > int.MaxValue)
-        {
-            reason = $"the view spans {linearLength} elements of memory; a TensorSpan over a Span<T> is limited to int.MaxValue";
-            return false;
-        }
         tensor = new ReadOnlyTensorSpan<T>(MemoryMarshal.CreateReadOnlySpan(ref _origin, (int)linearLength), lengths, elementStrides);
         return true;
     }
