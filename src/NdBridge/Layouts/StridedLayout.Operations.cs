@@ -69,7 +69,7 @@ public sealed partial class StridedLayout
     /// <summary>Selects one index of a dimension and drops it (<c>a[..., index, ...]</c>); a negative index counts from the end.</summary>
     /// <param name="dimension">The dimension to drop.</param>
     /// <param name="index">The index kept, in <c>[-length, length)</c>.</param>
-    /// <param name="originByteOffset">Bytes to add to the address of element [0, ..., 0].</param>
+    /// <param name="originByteOffset">Bytes to add to the address of element [0, ..., 0] (0 when the layout is empty).</param>
     public StridedLayout Index(int dimension, nint index, out nint originByteOffset)
     {
         CheckDimension(dimension, nameof(dimension));
@@ -80,8 +80,9 @@ public sealed partial class StridedLayout
         if (_suboffsets is not null && _suboffsets[dimension] >= 0)
             ThrowHelper.ThrowIndirectDimension("Indexing", dimension);
         var suboffsets = (nint[]?)_suboffsets?.Clone();
-        // In bounds of the proven extent: the element exists, so its offset fits nint.
-        originByteOffset = Shift(suboffsets, dimension, adjusted * _byteStrides[dimension]);
+        // An empty layout reaches no byte, so its origin stays where it was proven; otherwise the element
+        // exists, so its offset fits nint.
+        originByteOffset = IsEmpty ? 0 : Shift(suboffsets, dimension, adjusted * _byteStrides[dimension]);
         return CreateOwned(Remove(_shape, dimension), Remove(_byteStrides, dimension),
             suboffsets is null ? null : Remove(suboffsets, dimension), ItemSize, nameof(index));
     }

@@ -17,15 +17,30 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
     private const int TableByteLength = 1024;
     private const int TableOrigin = 512;
 
+    // The NdBridge side: a layout with the origin shift accumulated by layout operations and, where a buffer
+    // exists (indirect layouts over the pointer table; direct layouts of primitive item size over a byte array),
+    // the same operations applied to NdBuffer views, whose element pointers must agree.
     private sealed class Actual
     {
         public required StridedLayout Layout;
         public nint OriginByteOffset;
         public NdBuffer? Buffer;
+        public long RootAddress;
 
-        public long Address(long[] index) => Buffer is null
-            ? OriginByteOffset + Layout.GetByteOffset(index.Select(i => (nint)i).ToArray())
-            : (long)(nint)Buffer.DangerousGetElementPointer(index.Select(i => (nint)i).ToArray());
+        public long Address(long[] index)
+        {
+            var indices = index.Select(i => (nint)i).ToArray();
+            if (Layout.IsIndirect)
+                return (long)(nint)Buffer!.DangerousGetElementPointer(indices);
+            var byteOffset = OriginByteOffset + Layout.GetByteOffset(indices);
+            if (Buffer is not null)
+            {
+                var pointer = (long)(nint)Buffer.DangerousGetElementPointer(indices);
+                if (pointer - RootAddress != byteOffset)
+                    Assert.Fail($"NdBuffer view puts [{string.Join(", ", index)}] at {pointer - RootAddress}, its layout at {byteOffset}");
+            }
+            return byteOffset;
+        }
     }
 
     [Fact]
@@ -51,9 +66,15 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
                     ? new StridedLayout(ToN(spec.Shape), ToN(spec.Strides), (nint)spec.ItemSize)
                     : new StridedLayout(ToN(spec.Shape), ToN(spec.Strides), ToN(spec.Suboffsets), (nint)spec.ItemSize);
                 var naive = NaiveLayout.FromStrides(spec.Shape, spec.Strides, spec.Suboffsets, spec.ItemSize, ReadPointer);
-                using var buffer = spec.Suboffsets is null ? null
-                    : NdBuffer.DangerousFromPointer(origin, FormatOfSize(spec.ItemSize), layout, readOnly: true);
-                var actual = new Actual { Layout = layout, Buffer = buffer };
+                var buffers = new List<NdBuffer>();
+                NdBuffer? buffer = null;
+                if (spec.Suboffsets is not null)
+                    buffer = NdBuffer.DangerousFromPointer(origin, FormatOfSize(spec.ItemSize), layout, readOnly: true);
+                else if (spec.ItemSize is 1 or 2 or 4 or 8)
+                    buffer = NdBuffer.FromArray(new byte[Math.Max(layout.ByteSpan, 1)], FormatOfSize(spec.ItemSize), layout, -layout.LowestByteOffset);
+                if (buffer is not null)
+                    buffers.Add(buffer);
+                var actual = new Actual { Layout = layout, Buffer = buffer, RootAddress = buffer is null ? 0 : (long)(nint)buffer.DangerousGetPointer() };
                 var context = $"layout #{n} {spec.Kind} {layout}";
                 addressesChecked += Compare(naive, actual, context);
 
@@ -65,12 +86,16 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
                     context += " -> " + description;
                     if (next is null)
                         break;
+                    if (next.Buffer is not null && !buffers.Contains(next.Buffer))
+                        buffers.Add(next.Buffer);
                     actual = next;
                     naive = nextNaive!;
                     addressesChecked += Compare(naive, actual, context);
                 }
-                if (actual.Buffer is not null && !ReferenceEquals(actual.Buffer, buffer))
-                    actual.Buffer.Dispose();
+                foreach (var owned in buffers)
+                    owned.Dispose();
+                if (buffer is not null)
+                    Assert.False(buffer.Owner.IsAlive);
             }
 
             output.WriteLine($"{LayoutCount} layouts: {string.Join(", ", kinds.OrderBy(k => k.Key))}");
@@ -203,7 +228,8 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
                     Assert.Throws<InvalidOperationException>(() => layout.Reshape(ToN(newShape), order));
                     return ("reshape-needs-copy", null, null);
                 }
-                return ("reshape", new Actual { Layout = reshaped!, OriginByteOffset = actual.OriginByteOffset }, expected!);
+                var reshapedView = actual.Buffer?.Reshape(ToN(newShape), order);
+                return ("reshape", new Actual { Layout = reshaped!, OriginByteOffset = actual.OriginByteOffset, Buffer = reshapedView, RootAddress = actual.RootAddress }, expected!);
             }
             case 5:
             {
@@ -257,7 +283,7 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
                 description = "coalesce";
                 var merged = layout.Coalesce();
                 var expectedAddresses = naive.Addresses();
-                if (actual.Buffer is null)
+                if (!layout.IsIndirect)
                 {
                     var got = new List<long>();
                     var shadow = NaiveLayout.FromStrides(merged.Shape.ToArray().Select(x => (long)x).ToArray(),
@@ -274,13 +300,11 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
 
     private static Actual Derive(Actual actual, Func<NdBuffer, NdBuffer> onBuffer, Func<StridedLayout, (StridedLayout Layout, nint Shift)> onLayout)
     {
-        if (actual.Buffer is not null)
-        {
-            var view = onBuffer(actual.Buffer);
-            return new Actual { Layout = view.Layout, Buffer = view };
-        }
         var (layout, shift) = onLayout(actual.Layout);
-        return new Actual { Layout = layout, OriginByteOffset = actual.OriginByteOffset + shift };
+        var view = actual.Buffer is null ? null : onBuffer(actual.Buffer);
+        if (view is not null)
+            Assert.Equal(layout, view.Layout);
+        return new Actual { Layout = layout, OriginByteOffset = actual.OriginByteOffset + shift, Buffer = view, RootAddress = actual.RootAddress };
     }
 
     private static long[] RandomReshape(Random random, long[] shape)
