@@ -61,6 +61,7 @@ public sealed partial class BufferFormat
         private int _structOnlyAt = -1;
         private string? _structOnlyWhat;
         private int _numPyLimitAt = -1;
+        private bool _sawItem;
 
         public int ErrorPosition { get; private set; } = -1;
         public string? ErrorReason { get; private set; }
@@ -142,6 +143,7 @@ public sealed partial class BufferFormat
 
                 int itemStart = _pos;
                 char c = _s[_pos];
+                _sawItem = true;
                 if (c == '}')
                 {
                     if (stack.Count == 0)
@@ -160,6 +162,9 @@ public sealed partial class BufferFormat
                     frame = parent;
                     continue;
                 }
+
+                if (leadingPrefix && _pos == 1 && IsPrefix(c))
+                    return Fail(_pos, "two byte-order prefixes in a row");
 
                 List<nint>? shape = null;
                 if (c == '(')
@@ -184,7 +189,6 @@ public sealed partial class BufferFormat
                 bool hasCount = false;
                 while (_pos < length && IsDigit(_s[_pos]))
                 {
-                    hasCount = true;
                     int digit = _s[_pos] - '0';
                     nint soFar = hasCount ? count : 0;
                     if (soFar > (nint.MaxValue - digit) / 10)
@@ -229,6 +233,8 @@ public sealed partial class BufferFormat
 
             if (stack.Count > 0)
                 return Fail(frame.OpenPosition, "this 'T{' is never closed with '}'");
+            if (_extensionAt == 0 && length > 0 && _s[0] == '^' && frame.Fields.Count == 0 && frame.Offset == 0 && !_sawItem)
+                return Fail(0, "'^' must be followed by a type code");
 
             nint structSize = frame.Offset;
             nint numPySize = _mode == '@' ? AlignUp(structSize, frame.CommonAlignment) : structSize;
@@ -406,6 +412,11 @@ public sealed partial class BufferFormat
                 frame.Offset = aligned;
                 frame.CommonAlignment = Math.Max(frame.CommonAlignment, alignment);
             }
+
+            // NumPy refuses a shape on a zero-byte item that is not a record (an "unsized" dtype).
+            bool zeroBytes = count != 1 ? count == 0 || value.NumPyItemSize == 0 : value.Kind != BufferFormatKind.Record && value.NumPyItemSize == 0;
+            if (shape is not null && zeroBytes)
+                return Fail(itemStart, "a sub-array shape on an item of zero bytes (NumPy: invalid itemsize in generic type tuple)") is not null;
 
             int dimCount = (shape?.Count ?? 0) + (count != 1 ? 1 : 0);
             if (dimCount > 0)

@@ -60,15 +60,18 @@ public sealed partial class BufferFormat
         if (numPySize > structSize)
         {
             cap = 1;
-            while (cap < MaxAlignmentCap && AlignUp(structSize, cap * 2) == numPySize)
-                cap *= 2;
+            for (int candidate = 2; candidate <= MaxAlignmentCap; candidate *= 2)
+            {
+                if (AlignUp(structSize, candidate) == numPySize)
+                    cap = candidate;
+            }
         }
         else
         {
             cap = PowerOfTwoDividing(structSize);
         }
         if (standardOnly && _fields.Length > 0)
-            printer.SetMode('=');
+            printer.SetMode(LeadingStandardPrefix());
         printer.EmitBody(this, structSize, cap, standardOnly);
         if (numPySize > structSize && printer.Mode != '@')
             printer.Append("@0x");
@@ -179,6 +182,24 @@ public sealed partial class BufferFormat
         }
 
         private static char NativePrefix => BitConverter.IsLittleEndian ? '<' : '>';
+    }
+
+    /// <summary>The standard-size prefix the first scalar with a byte order wants ('^' if any long double).</summary>
+    private char LeadingStandardPrefix()
+    {
+        foreach (var run in ScalarRuns)
+        {
+            if ((run.Kind == ScalarKind.Float && run.ByteSize == 16) || (run.Kind == ScalarKind.Complex && run.ByteSize == 32))
+                return '^';
+        }
+        foreach (var run in ScalarRuns)
+        {
+            if (run.ByteOrder != ByteOrder.NotApplicable && run.ByteOrder != NativeByteOrder)
+                return run.ByteOrder == ByteOrder.LittleEndian ? '<' : '>';
+            if (run.ByteOrder != ByteOrder.NotApplicable)
+                break;
+        }
+        return '=';
     }
 
     private static bool IsLengthCode(BufferFormat scalar) => scalar.ScalarKind switch
