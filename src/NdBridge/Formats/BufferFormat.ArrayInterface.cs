@@ -236,6 +236,8 @@ public sealed partial class BufferFormat
         {
             if (c is '\\' or '\'')
                 sb.Append('\\').Append(c);
+            else if (c is '\t' or '\n' or '\r')
+                sb.Append(c switch { '\t' => "\\t", '\n' => "\\n", _ => "\\r" });
             else if (c < ' ' || c == '\x7f')
                 sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
             else

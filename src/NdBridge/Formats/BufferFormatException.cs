@@ -11,11 +11,21 @@ public sealed class BufferFormatException : FormatException
     /// <param name="position">The index of the offending character, inside <paramref name="format"/>.</param>
     /// <param name="reason">What was wrong or expected there.</param>
     public BufferFormatException(string format, int position, string reason)
-        : base($"Invalid PEP 3118 format '{format}' at position {position}: {reason}")
+        : base($"Invalid PEP 3118 format {Excerpt(format, position)} at position {position}: {reason}")
     {
         Format = format;
         Position = position;
         Reason = reason;
+    }
+
+    private static string Excerpt(string format, int position)
+    {
+        const int Context = 40;
+        if (format.Length <= 2 * Context + 20)
+            return $"'{format}'";
+        int start = Math.Max(0, position - Context);
+        int end = Math.Min(format.Length, position + Context);
+        return $"'{(start > 0 ? "..." : "")}{format[start..end]}{(end < format.Length ? "..." : "")}' ({format.Length} characters)";
     }
 
     /// <summary>The format string that was rejected.</summary>

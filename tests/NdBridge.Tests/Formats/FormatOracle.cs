@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace NdBridge.Tests.Formats;
 
 /// <summary>What CPython's <c>struct</c> and NumPy's PEP 3118 parser say about one format string.</summary>
-internal sealed record OracleAnswer(long? StructSize, string? NumPyDescription, long? NumPySize, string? Lenient)
+internal sealed record OracleAnswer(long? StructSize, string? NumPyDescription, long? NumPySize, string? Lenient, string? Descr)
 {
     public bool StructAccepts => StructSize is not null;
 
@@ -38,7 +38,8 @@ internal static class FormatOracle
                 e.TryGetProperty("struct", out var s) ? s.GetInt64() : null,
                 e.TryGetProperty("numpy", out var n) ? n.GetString() : null,
                 e.TryGetProperty("numpySize", out var ns) ? ns.GetInt64() : null,
-                e.TryGetProperty("lenient", out var l) ? l.GetString() : null)).ToArray());
+                e.TryGetProperty("lenient", out var l) ? l.GetString() : null,
+                e.TryGetProperty("descr", out var d) ? d.GetString() : null)).ToArray());
 
     /// <summary>Runs a Python script file with <paramref name="stdin"/> and parses its stdout as JSON.</summary>
     public static T RunJson<T>(string scriptPath, string stdin, Func<JsonElement, T> read)

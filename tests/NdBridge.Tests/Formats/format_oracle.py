@@ -101,6 +101,7 @@ def run(text):
         else:
             out['numpy'] = describe(dt)
             out['numpySize'] = dt.itemsize
+            out['descr'] = repr(dt.descr)
             if has_empty_name(dt):
                 state['lenient'] = 'empty name'
             if 'lenient' in state:
