@@ -49,8 +49,11 @@ public sealed partial class BufferFormat
     {
         var printer = new Printer();
         nint structSize = ItemSize, numPySize = NumPyItemSize;
-        bool wrap = _fields.Length == 1 && _fields[0].Name is null && _fields[0].ByteOffset == 0 &&
-                    _fields[0].Format.NumPyItemSize == numPySize;
+        // T{...} when a bare body would read as its only field, and for named records (struct has no names anyway);
+        // never when the struct size is shorter, which only a bare body can say.
+        bool wrap = (_fields.Length == 1 && _fields[0].Name is null && _fields[0].ByteOffset == 0 &&
+                     _fields[0].Format.NumPyItemSize == numPySize) ||
+                    (structSize == numPySize && _fields.Any(f => f.Name is not null));
         if (wrap)
         {
             printer.EmitValue(this, 0, PowerOfTwoDividing(numPySize), standardOnly);
