@@ -172,9 +172,6 @@ public sealed partial class BufferFormat
             if (entry.Fields is not null)
             {
                 element = FromDescrLevel(entry.Fields, depth + 1);
-                if (element.Kind != BufferFormatKind.Record || element.NumPyItemSize != element.ItemSize)
-                    element = CreateRecord(element.Kind == BufferFormatKind.Record ? element._fields : [new BufferField(null, 0, element)],
-                        element.NumPyItemSize, element.NumPyItemSize);
             }
             else
             {
@@ -208,7 +205,8 @@ public sealed partial class BufferFormat
                 ThrowHelper.ThrowArgument("The descr's item size exceeds 2147483647 bytes.", nameof(descr));
             offset += value.NumPyItemSize;
         }
-        if (fields.Count == 1 && fields[0].Name is null && fields[0].ByteOffset == 0 && fields[0].Format.NumPyItemSize == offset)
+        // Only the outermost list unwraps a lone unnamed entry, as NumPy reads [('', '<f8')]; nested lists stay records.
+        if (depth == 0 && fields.Count == 1 && fields[0].Name is null && fields[0].ByteOffset == 0 && fields[0].Format.NumPyItemSize == offset)
             return fields[0].Format;
         return CreateRecord([.. fields], offset, offset);
     }
