@@ -73,6 +73,12 @@ public sealed partial class BufferFormat
             return null;
         }
 
+        private bool Refuse(int position, string reason)
+        {
+            Fail(position, reason);
+            return false;
+        }
+
         private List<nint>? FailShape(int position, string reason)
         {
             Fail(position, reason);
@@ -233,7 +239,7 @@ public sealed partial class BufferFormat
 
             if (stack.Count > 0)
                 return Fail(frame.OpenPosition, "this 'T{' is never closed with '}'");
-            if (_extensionAt == 0 && length > 0 && _s[0] == '^' && frame.Fields.Count == 0 && frame.Offset == 0 && !_sawItem)
+            if (length > 0 && _s[0] == '^' && !_sawItem)
                 return Fail(0, "'^' must be followed by a type code");
 
             nint structSize = frame.Offset;
@@ -408,7 +414,7 @@ public sealed partial class BufferFormat
             {
                 nint aligned = AlignUp(frame.Offset, alignment);
                 if (aligned < 0)
-                    return Fail(itemStart, "the offset overflows") is not null;
+                    return Refuse(itemStart, "the offset overflows");
                 frame.Offset = aligned;
                 frame.CommonAlignment = Math.Max(frame.CommonAlignment, alignment);
             }
@@ -416,7 +422,7 @@ public sealed partial class BufferFormat
             // NumPy refuses a shape on a zero-byte item that is not a record (an "unsized" dtype).
             bool zeroBytes = count != 1 ? count == 0 || value.NumPyItemSize == 0 : value.Kind != BufferFormatKind.Record && value.NumPyItemSize == 0;
             if (shape is not null && zeroBytes)
-                return Fail(itemStart, "a sub-array shape on an item of zero bytes (NumPy: invalid itemsize in generic type tuple)") is not null;
+                return Refuse(itemStart, "a sub-array shape on an item of zero bytes (NumPy: invalid itemsize in generic type tuple)");
 
             int dimCount = (shape?.Count ?? 0) + (count != 1 ? 1 : 0);
             if (dimCount > 0)
@@ -430,7 +436,7 @@ public sealed partial class BufferFormat
                 {
                     OverNumPyLimit(itemStart, dim);
                     if (dim != 0 && size > nint.MaxValue / dim)
-                        return Fail(itemStart, "the sub-array's size overflows") is not null;
+                        return Refuse(itemStart, "the sub-array's size overflows");
                     size *= dim;
                 }
                 OverNumPyLimit(itemStart, size);
@@ -443,13 +449,13 @@ public sealed partial class BufferFormat
                 Extension(_pos, "a ':name:' field name");
                 int close = _s.IndexOf(':', _pos + 1);
                 if (close < 0)
-                    return Fail(_pos, "this field name is never closed with ':'") is not null;
+                    return Refuse(_pos, "this field name is never closed with ':'");
                 if (close == _pos + 1)
-                    return Fail(_pos, "empty field name") is not null;
+                    return Refuse(_pos, "empty field name");
                 name = _s.Substring(_pos + 1, close - _pos - 1);
                 frame.Names ??= new HashSet<string>(StringComparer.Ordinal);
                 if (!frame.Names.Add(name))
-                    return Fail(_pos + 1, $"duplicate field name '{name}'") is not null;
+                    return Refuse(_pos + 1, $"duplicate field name '{name}'");
                 _pos = close + 1;
             }
 
@@ -457,7 +463,7 @@ public sealed partial class BufferFormat
                 frame.Fields.Add(new BufferField(name, frame.Offset, value));
             nint end = frame.Offset + value.NumPyItemSize;
             if (end < 0)
-                return Fail(itemStart, "the item size overflows") is not null;
+                return Refuse(itemStart, "the item size overflows");
             frame.Offset = end;
             OverNumPyLimit(itemStart, end);
             return true;

@@ -7,29 +7,39 @@ namespace NdBridge;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Accepts every string Python's <c>struct</c> accepts, with <c>struct.calcsize</c>'s size in
-/// <see cref="ItemSize"/>, and the PEP 3118 forms NumPy's parser (<c>numpy.core._internal._dtype_from_pep3118</c>)
-/// accepts, laid out as NumPy lays them out (<see cref="NumPyItemSize"/>, field offsets): prefixes
-/// <c>@ = &lt; &gt; ! ^</c> anywhere, persisting until changed (also across <c>}</c>, as in NumPy); <c>Zf Zd Zg</c>;
-/// <c>T{...}</c> records with <c>:name:</c> fields and nesting; <c>(k1,...,kn)</c> sub-arrays; <c>w</c>; <c>O</c>;
-/// <c>e</c>; <c>g</c>; <c>s</c>/<c>p</c> with lengths. A string only one of the two accepts is accepted with that
-/// one's meaning; a string mixing struct-only syntax (whitespace, <c>n N p P</c>) with NumPy-only syntax is
-/// rejected, since neither reads it. Extension syntax is held to NumPy's limits (sizes and dimensions below
-/// 2^31). Deliberately rejected although NumPy's parser lets them through: an unclosed <c>T{</c>, text after a
-/// <c>}</c> that closes nothing, empty names <c>::</c>, signs, underscores, whitespace other than around the
-/// numbers, and non-ASCII digits in counts and shapes, nesting deeper than <see cref="MaxNestingDepth"/>.
-/// <c>u &amp; t X{}</c> (UCS-2, pointers, bit fields, functions) are rejected with a message naming them: NumPy
-/// cannot represent them either.
+/// <b>What is accepted.</b> Every string Python's <c>struct</c> accepts, with <c>struct.calcsize</c>'s size in
+/// <see cref="ItemSize"/>; and the PEP 3118 strings NumPy's parser (<c>numpy.core._internal._dtype_from_pep3118</c>)
+/// accepts, laid out exactly as NumPy lays them out (<see cref="NumPyItemSize"/>, field offsets, byte orders):
+/// prefixes <c>@ = &lt; &gt; ! ^</c> anywhere, persisting until changed (also across <c>}</c>, as in NumPy), with
+/// <c>(shape)</c> before the prefix (<c>(2)&lt;d</c>); <c>Zf Zd Zg</c>; <c>T{...}</c> records with <c>:name:</c> fields
+/// and nesting; <c>(k1,...,kn)</c> sub-arrays (ASCII whitespace allowed around the numbers, as NumPy's <c>int()</c>
+/// allows); <c>w</c>; <c>O</c> (recognised; refused later wherever it would be dereferenced); <c>e</c>; <c>g</c>;
+/// <c>s</c>/<c>p</c> with lengths. A string only one of the two accepts is accepted with that one's meaning: struct's
+/// whitespace between items and <c>n N p P</c>, NumPy's extensions. A string that needs both (struct-only syntax
+/// mixed with NumPy-only syntax) is rejected, since neither reads it. Strings using NumPy-only syntax are held to
+/// NumPy's C <c>int</c> limits (sizes, offsets and dimensions up to 2^31-1; NumPy 1.24 silently wraps larger numbers).
 /// </para>
 /// <para>
-/// Formats compare by meaning: <c>d</c>, <c>@d</c>, <c>=d</c> and <c>&lt;d</c> are equal on a little-endian
-/// machine, <c>l</c>, <c>q</c> and <c>n</c> are equal on LP64, <c>c</c> equals <c>1s</c> (both are the one-byte
-/// string NumPy calls <c>S1</c>), <c>2d</c> equals <c>(2)d</c> and <c>(2)3d</c> equals <c>(2,3)d</c>. Field names,
-/// offsets, both sizes and byte orders all count; an unnamed field is not the same as one named <c>f0</c>.
+/// <b>NumPy leniencies deliberately rejected:</b> an unclosed <c>T{</c> at the end, text after a <c>}</c> that
+/// closes nothing (NumPy ignores it), empty names <c>::</c>, signs, underscores and non-ASCII digits in counts and
+/// shapes, and nesting deeper than <see cref="MaxNestingDepth"/> (NumPy recurses until Python's recursion limit).
+/// <c>u &amp; t X{}</c> (UCS-2 text, pointers, bit fields, function pointers) are rejected with a message naming
+/// them: NumPy cannot represent them either.
 /// </para>
 /// <para>
-/// <c>char</c> has no struct code: NdBridge maps it to <c>H</c> (a UTF-16 code unit is an unsigned 16-bit
-/// integer); <c>u</c> is UCS-2 and NumPy refuses it.
+/// <b>Equality by meaning.</b> <c>d</c>, <c>@d</c>, <c>=d</c> and <c>&lt;d</c> are equal on a little-endian machine;
+/// <c>l</c>, <c>q</c> and <c>n</c> are equal on LP64; <c>c</c> equals <c>1s</c> (both are the one-byte string NumPy
+/// calls <c>S1</c>, and canonical text prints <c>c</c>), while <c>2c</c> (two one-byte strings) differs from
+/// <c>2s</c>; a count is a one-dimensional sub-array, so <c>2d</c> equals <c>(2)d</c>, and <c>(2)3d</c> equals
+/// <c>(2,3)d</c> (NumPy keeps that one nested, with the same bytes); several items form a record, so <c>dd</c>
+/// equals <c>T{dd}</c>, but <c>T{d}</c> (a record) differs from <c>d</c>. Field names, offsets, both sizes and byte
+/// orders all count; an unnamed field is not the same as one named <c>f0</c>. Byte order does not apply to single
+/// bytes, strings and objects (<c>&gt;b</c> equals <c>b</c>, <c>&gt;O</c> equals <c>O</c>).
+/// </para>
+/// <para>
+/// <b>.NET types.</b> <c>char</c> has no struct code: NdBridge maps it to <c>H</c> (a UTF-16 code unit is an
+/// unsigned 16-bit integer), so <c>Of&lt;char&gt;()</c> equals <c>Of&lt;ushort&gt;()</c>; <c>u</c> would be UCS-2 and
+/// NumPy refuses it. <c>nint</c>/<c>nuint</c> are <c>q</c>/<c>Q</c>, since NumPy rejects <c>n N P</c>.
 /// </para>
 /// </remarks>
 public sealed partial class BufferFormat : IEquatable<BufferFormat>
@@ -144,7 +154,8 @@ public sealed partial class BufferFormat : IEquatable<BufferFormat>
 
     /// <summary>
     /// The item size by <c>struct.calcsize</c>'s rules: fields aligned in <c>@</c> mode, but no trailing padding
-    /// (<c>ix</c> is 5). For formats struct cannot read, the same rule applied to NumPy's layout.
+    /// (<c>ix</c> is 5). For formats struct cannot read, the same rule applied to NumPy's layout of the top level;
+    /// a nested record occupies its NumPy size, which is also its own <see cref="ItemSize"/> as a field's format.
     /// </summary>
     public nint ItemSize { get; }
 
