@@ -19,7 +19,7 @@ public sealed partial class BufferFormat
     /// <returns>The format (cached per type).</returns>
     /// <exception cref="NotSupportedException">The type, or a field of it, has no PEP 3118 form (<c>decimal</c>,
     /// <c>Int128</c>, pointers, overlapping fields).</exception>
-    public static BufferFormat Of<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] T>()
+    public static BufferFormat Of<T>()
         where T : unmanaged
     {
         var format = OfCache<T>.Value ??= FormatOfType(typeof(T), 0);
@@ -36,17 +36,17 @@ public sealed partial class BufferFormat
     /// <summary>Whether the format describes <typeparamref name="T"/> exactly: same size (struct's or NumPy's), and the
     /// same scalars (kind, size, offset) in native byte order; padding and field names do not matter.</summary>
     /// <typeparam name="T">The element type.</typeparam>
-    public bool Describes<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] T>()
+    public bool Describes<T>()
         where T : unmanaged => GetMismatch<T>(ignoreByteOrder: false) is null;
 
     /// <summary>Like <see cref="Describes{T}"/> but any byte order: true when the format holds the same values as
     /// <typeparamref name="T"/> in some byte order, so the byte-order-converting copy applies.</summary>
     /// <typeparam name="T">The element type.</typeparam>
-    public bool DescribesIgnoringByteOrder<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] T>()
+    public bool DescribesIgnoringByteOrder<T>()
         where T : unmanaged => GetMismatch<T>(ignoreByteOrder: true) is null;
 
     /// <summary>Null when the format describes <typeparamref name="T"/>; otherwise a message naming both sides and the first difference.</summary>
-    internal string? GetMismatch<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] T>(bool ignoreByteOrder)
+    internal string? GetMismatch<T>(bool ignoreByteOrder)
         where T : unmanaged
     {
         var target = Of<T>();
