@@ -380,6 +380,29 @@ public sealed partial class StridedLayout
         return CreateOwned([.. shape], [.. byteStrides], suboffsets is null ? null : [.. suboffsets], ItemSize, "this");
     }
 
+    /// <summary>
+    /// Views a part of each item: the <paramref name="itemSize"/> bytes at <paramref name="byteOffset"/> inside every
+    /// element (a record field), as NumPy's <c>a['name']</c>. A field that is itself an array of
+    /// <paramref name="subArrayShape"/> adds its dimensions, C-contiguous, after the existing ones.
+    /// </summary>
+    /// <param name="byteOffset">The offset of the part inside an item, in bytes.</param>
+    /// <param name="itemSize">The size of the part, or of one element of its sub-array, in bytes.</param>
+    /// <param name="subArrayShape">The sub-array shape of the part; empty for a scalar.</param>
+    /// <param name="originByteOffset">Bytes to add to the address of element [0, ..., 0].</param>
+    public StridedLayout SelectItemBytes(nint byteOffset, nint itemSize, ReadOnlySpan<nint> subArrayShape, out nint originByteOffset)
+    {
+        var subArray = CreateContiguous(subArrayShape, itemSize);
+        if (byteOffset < 0 || (Int128)byteOffset + subArray.EndByteOffset > ItemSize)
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(byteOffset), byteOffset,
+                $"{subArray.EndByteOffset} bytes at offset {byteOffset} do not fit inside an item of {ItemSize} bytes.");
+        var rank = Rank + subArray.Rank;
+        if (rank > MaxRank)
+            ThrowHelper.ThrowRankTooLarge(nameof(subArrayShape), rank);
+        nint[]? suboffsets = _suboffsets is null ? null : [.. _suboffsets, .. Enumerable.Repeat((nint)(-1), subArray.Rank)];
+        originByteOffset = IsEmpty ? 0 : Shift(suboffsets, Rank, byteOffset);
+        return CreateOwned([.. _shape, .. subArray.Shape], [.. _byteStrides, .. subArray.ByteStrides], suboffsets, itemSize, nameof(itemSize));
+    }
+
     // Moves where dimension `dimension` starts: before any indirect dimension the origin moves,
     // after one the shift is added to the suboffset of the last indirect dimension before it.
     private static nint Shift(nint[]? suboffsets, int dimension, nint byteShift)

@@ -49,12 +49,39 @@ public sealed unsafe partial class NdBuffer
     /// <param name="dimension">The position of the new dimension.</param>
     public NdBuffer ExpandDims(int dimension) => CreateView(Layout.ExpandDims(dimension), 0, IsReadOnly);
 
-    private NdBuffer CreateView(StridedLayout layout, nint originByteOffset, bool readOnly)
+    /// <summary>
+    /// A view of one field of a record format (NumPy's <c>a['name']</c>): same shape and strides, the field's
+    /// format, the origin moved to the field. A sub-array field adds its dimensions. Fields are often unaligned:
+    /// read them with <see cref="ReadUnaligned{T}"/> when a typed view is refused.
+    /// </summary>
+    /// <param name="name">The field's <c>:name:</c>.</param>
+    public NdBuffer Field(string name)
+    {
+        if (name is null)
+            ThrowHelper.ThrowArgumentNull(nameof(name));
+        BufferField? field = null;
+        foreach (var candidate in Format.Fields)
+        {
+            if (candidate.Name == name)
+                field = candidate;
+        }
+        if (field is null)
+        {
+            ThrowHelper.ThrowArgument(Format.Kind == BufferFormatKind.Record
+                ? $"Format '{Format}' has no field '{name}'; its fields are: {string.Join(", ", Format.Fields.Select(f => f.Name ?? "(unnamed)"))}."
+                : $"Format '{Format}' ({Format.Describe()}) is not a record: it has no fields.", nameof(name));
+        }
+        var element = field.ElementFormat;
+        var layout = Layout.SelectItemBytes(field.ByteOffset, element.ItemSize, field.Shape.ToArray(), out var originByteOffset);
+        return CreateView(layout, originByteOffset, IsReadOnly, element);
+    }
+
+    private NdBuffer CreateView(StridedLayout layout, nint originByteOffset, bool readOnly, BufferFormat? format = null)
     {
         if (_extentStart is not null)
             layout.ValidateExtent((nint)(_origin - _extentStart) + originByteOffset, _extentByteLength, nameof(layout));
         if (!TryAcquireOwner())
             ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
-        return new NdBuffer(_owner, _origin + originByteOffset, _extentStart, _extentByteLength, Format, layout, readOnly);
+        return new NdBuffer(_owner, _origin + originByteOffset, _extentStart, _extentByteLength, format ?? Format, layout, readOnly);
     }
 }
