@@ -77,7 +77,7 @@ json.dump(out, sys.stdout)
 
             var expected = numpy["values"]!.AsArray().Select(v => (double)v!).ToArray();
             var got = new List<double>();
-            foreach (var index in Indices(column.Shape.ToArray()))
+            foreach (var index in IndexSpace.COrder(column.Shape.ToArray()))
                 got.Add(ReadAsDouble(column, index));
             Assert.True(expected.SequenceEqual(got), $"values {string.Join(",", got)}: {context}");
             if (!column.CanViewAs<double>(writable: false, out _) && column.Format.Describes<double>())
@@ -98,24 +98,4 @@ json.dump(out, sys.stdout)
         : throw new InvalidOperationException($"no reader for {column.Format}");
 
     private static nint[] Longs(JsonNode? node) => node!.AsArray().Select(x => (nint)(long)x!).ToArray();
-
-    private static IEnumerable<nint[]> Indices(nint[] shape)
-    {
-        if (shape.Any(n => n == 0))
-            yield break;
-        var index = new nint[shape.Length];
-        while (true)
-        {
-            yield return (nint[])index.Clone();
-            var d = shape.Length - 1;
-            for (; d >= 0; d--)
-            {
-                if (++index[d] < shape[d])
-                    break;
-                index[d] = 0;
-            }
-            if (d < 0)
-                yield break;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using NdBridge.Tests.Support;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Xunit.Abstractions;
@@ -53,10 +54,10 @@ public sealed class TensorSpanBridgeTests(ITestOutputHelper output)
                     Assert.True(Unsafe.AreSame(ref span[[]], ref tensor[[0]]));
                     continue;
                 }
-                foreach (var index in Indices(lengths))
+                foreach (var index in IndexSpace.COrder(lengths))
                     Assert.True(Unsafe.AreSame(ref span[index], ref tensor[index]), $"element [{string.Join(",", index)}] of {layout}");
                 var back = StridedSpan<double>.FromTensorSpan(tensor);
-                foreach (var index in Indices(lengths))
+                foreach (var index in IndexSpace.COrder(lengths))
                     Assert.True(Unsafe.AreSame(ref span[index], ref back[index]));
                 continue;
             }
@@ -130,26 +131,6 @@ public sealed class TensorSpanBridgeTests(ITestOutputHelper output)
         catch (ArgumentException)
         {
             return false;
-        }
-    }
-
-    private static IEnumerable<nint[]> Indices(nint[] lengths)
-    {
-        if (lengths.Any(n => n == 0))
-            yield break;
-        var index = new nint[lengths.Length];
-        while (true)
-        {
-            yield return (nint[])index.Clone();
-            var d = lengths.Length - 1;
-            for (; d >= 0; d--)
-            {
-                if (++index[d] < lengths[d])
-                    break;
-                index[d] = 0;
-            }
-            if (d < 0)
-                yield break;
         }
     }
 }
