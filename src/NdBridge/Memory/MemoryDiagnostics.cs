@@ -2,7 +2,7 @@ namespace NdBridge;
 
 /// <summary>
 /// Process-wide counts of what NdBridge keeps alive: owners whose memory is not yet released,
-/// holders on them, pins of managed memory and native allocations. For diagnostics and tests; the
+/// holders on them, pins of managed memory, native allocations and exports to Python. For diagnostics and tests; the
 /// values move while other threads work, so compare differences from a quiet point, not exact values.
 /// </summary>
 public static class MemoryDiagnostics
@@ -11,6 +11,7 @@ public static class MemoryDiagnostics
     private static long s_liveHolders;
     private static long s_livePins;
     private static long s_liveNativeAllocations;
+    private static long s_liveExports;
 
     /// <summary>Owners whose memory has not yet been unpinned or freed.</summary>
     public static long LiveOwnerCount => Interlocked.Read(ref s_liveOwners);
@@ -23,6 +24,15 @@ public static class MemoryDiagnostics
 
     /// <summary>Native allocations made by NdBridge and not yet freed.</summary>
     public static long LiveNativeAllocationCount => Interlocked.Read(ref s_liveNativeAllocations);
+
+    /// <summary>Exports to Python (buffer-protocol objects, NumPy arrays, DLPack capsules) still holding .NET memory.</summary>
+    public static long LiveExportCount => Interlocked.Read(ref s_liveExports);
+
+    /// <summary>NdBridge.Python calls this when an export has acquired its holder.</summary>
+    internal static void ExportStarted() => Interlocked.Increment(ref s_liveExports);
+
+    /// <summary>NdBridge.Python calls this when an export has released its holder, on whatever thread.</summary>
+    internal static void ExportEnded() => Interlocked.Decrement(ref s_liveExports);
 
     internal static void OwnerCreated()
     {

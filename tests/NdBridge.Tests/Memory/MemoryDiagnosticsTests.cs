@@ -63,6 +63,25 @@ public sealed class MemoryDiagnosticsTests
         Assert.Equal(natives, MemoryDiagnostics.LiveNativeAllocationCount);
     }
 
+    [Fact]
+    public void ExportsAreCountedWhereNdBridgePythonReportsThem()
+    {
+        var exports = MemoryDiagnostics.LiveExportCount;
+        using var buffer = NdBuffer.FromArray(new byte[4]);
+        Assert.True(buffer.TryAcquireOwner());
+        MemoryDiagnostics.ExportStarted();
+        Assert.Equal(exports + 1, MemoryDiagnostics.LiveExportCount);
+        var releaser = new Thread(() =>
+        {
+            buffer.Owner.Release();
+            MemoryDiagnostics.ExportEnded();
+        });
+        releaser.Start();
+        releaser.Join();
+        Assert.Equal(exports, MemoryDiagnostics.LiveExportCount);
+        Assert.Equal(1, buffer.Owner.HolderCount);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void CreateAndDrop()
     {
