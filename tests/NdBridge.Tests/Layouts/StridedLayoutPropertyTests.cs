@@ -56,12 +56,19 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
 
             var random = new Random(20261121);
             var kinds = new Dictionary<string, int>();
+            var traits = new Dictionary<string, int>();
             var operations = new Dictionary<string, int>();
             long addressesChecked = 0;
             for (var n = 0; n < LayoutCount; n++)
             {
                 var spec = LayoutGenerator.Next(random);
                 kinds[spec.Kind] = kinds.GetValueOrDefault(spec.Kind) + 1;
+                if (spec.Shape.Length == 0)
+                    traits["rank 0"] = traits.GetValueOrDefault("rank 0") + 1;
+                if (spec.Shape.Contains(0))
+                    traits["empty dim"] = traits.GetValueOrDefault("empty dim") + 1;
+                if (spec.ItemSize is 3 or 9 or 12 or 16)
+                    traits["record item"] = traits.GetValueOrDefault("record item") + 1;
                 var layout = spec.Suboffsets is null
                     ? new StridedLayout(ToN(spec.Shape), ToN(spec.Strides), (nint)spec.ItemSize)
                     : new StridedLayout(ToN(spec.Shape), ToN(spec.Strides), ToN(spec.Suboffsets), (nint)spec.ItemSize);
@@ -99,6 +106,8 @@ public sealed unsafe class StridedLayoutPropertyTests(ITestOutputHelper output)
             }
 
             output.WriteLine($"{LayoutCount} layouts: {string.Join(", ", kinds.OrderBy(k => k.Key))}");
+            output.WriteLine($"with: {string.Join(", ", traits.OrderBy(k => k.Key))}");
+            Assert.True(traits.Count == 3 && traits.Values.All(count => count > 100), string.Join(", ", traits));
             output.WriteLine($"operations: {string.Join(", ", operations.OrderBy(k => k.Key))}");
             output.WriteLine($"{addressesChecked} element addresses compared");
             Assert.True(kinds.Count == 8, "every kind of layout was generated: " + string.Join(", ", kinds));
