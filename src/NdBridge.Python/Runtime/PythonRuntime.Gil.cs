@@ -13,7 +13,7 @@ public sealed unsafe partial class PythonRuntime
 
     internal static int ScopeDepth => t_depth;
 
-    internal static unsafe PythonGil EnterScope()
+    internal static unsafe PythonGil EnterScope(bool drain = true)
     {
         if (t_depth == 0)
         {
@@ -28,7 +28,7 @@ public sealed unsafe partial class PythonRuntime
             t_gilState = CPython.PyGILState_Ensure();
         }
         var depth = ++t_depth;
-        if (!s_releaseQueue.IsEmpty)
+        if (drain && !s_releaseQueue.IsEmpty)
             DrainQueueHoldingGil();
         return new PythonGil(Environment.CurrentManagedThreadId, depth);
     }
@@ -53,7 +53,7 @@ public sealed unsafe partial class PythonRuntime
     /// <returns>How many references were released.</returns>
     public int DrainReleaseQueue()
     {
-        using var gil = PythonGil.Acquire();
+        using var gil = EnterScope(drain: false);
         return DrainQueueHoldingGil();
     }
 
