@@ -54,9 +54,9 @@ public sealed unsafe partial class PythonRuntime
     }
 
     /// <summary>Evaluates one expression and converts the result (see <see cref="PythonObject.As{T}"/>).</summary>
-    public T Eval<T>(string expression, PythonObject? globals = null)
+    public T Eval<T>(string expression, PythonObject? globals = null, PythonObject? locals = null)
     {
-        using var result = Eval(expression, globals);
+        using var result = Eval(expression, globals, locals);
         return result.As<T>();
     }
 
