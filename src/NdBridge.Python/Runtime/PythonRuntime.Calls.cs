@@ -91,7 +91,8 @@ public sealed unsafe partial class PythonRuntime
 
     /// <summary>
     /// A Python callable that runs <paramref name="body"/> with the call's positional arguments (a tuple).
-    /// The result is converted as <see cref="ToPython"/> does. A .NET exception never crosses into Python's C
+    /// The result is converted as <see cref="ToPython"/> does (a returned <see cref="PythonObject"/> is shared, not
+    /// consumed: it stays the caller's to dispose). A .NET exception never crosses into Python's C
     /// code: it becomes a Python <c>RuntimeError</c> naming the .NET type and message.
     /// </summary>
     /// <param name="name">The function's <c>__name__</c>.</param>
