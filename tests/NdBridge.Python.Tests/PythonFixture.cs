@@ -21,7 +21,8 @@ internal static class PythonFixture
 
     private static PythonRuntime Start()
     {
-        var runtime = PythonRuntime.Initialize(new PythonRuntimeOptions { PythonPath = PythonPath });
+        _ = PythonPath; // fails with the reason when the variable is unset
+        var runtime = PythonRuntime.Initialize(); // from NDBRIDGE_PYTHON, as a user's program would
         // NumPy is part of what the tests need; fail here, once, with a clear reason.
         using var numpy = runtime.Import("numpy");
         return runtime;

@@ -47,7 +47,8 @@ public sealed unsafe class PythonObject : SafeHandle
     /// <summary>The <c>PyObject*</c> as a borrowed reference: valid only while this object is neither disposed nor finalised.</summary>
     public nint DangerousGetBorrowedReference()
     {
-        ObjectDisposedException.ThrowIf(IsClosed, this);
+        if (IsClosed)
+            ThrowHelper.ThrowObjectDisposed(nameof(PythonObject));
         return handle;
     }
 
@@ -268,7 +269,8 @@ public sealed unsafe class PythonObject : SafeHandle
     {
         get
         {
-            ObjectDisposedException.ThrowIf(IsClosed, this);
+            if (IsClosed)
+                ThrowHelper.ThrowObjectDisposed(nameof(PythonObject));
             return handle == CPython.Py_None;
         }
     }

@@ -39,7 +39,8 @@ public sealed unsafe partial class PythonRuntime
     /// <exception cref="PythonException">The code did not compile or raised.</exception>
     public void Exec(string code, PythonObject globals, PythonObject? locals = null)
     {
-        ArgumentNullException.ThrowIfNull(globals);
+        if (globals is null)
+            ThrowHelper.ThrowArgumentNull(nameof(globals));
         using var result = Evaluate(code, CPython.Py_file_input, globals, locals);
     }
 
@@ -99,7 +100,8 @@ public sealed unsafe partial class PythonRuntime
     /// <param name="body">Called with the GIL held; the tuple is valid only during the call.</param>
     public PythonObject CreateFunction(string name, Func<PythonObject, object?> body)
     {
-        ArgumentNullException.ThrowIfNull(body);
+        if (body is null)
+            ThrowHelper.ThrowArgumentNull(nameof(body));
         using var gil = PythonGil.Acquire();
         return PythonObject.FromNewReference(ManagedFunction.Create(name, body));
     }

@@ -85,8 +85,8 @@ public sealed unsafe class CPythonBufferTests
             Assert.Equal(Python.Eval<long>("m.nbytes", ns), view->len);
             Assert.Equal(Python.Eval<bool>("m.readonly", ns), view->@readonly != 0);
             Assert.Equal(Python.Eval<string>("m.format", ns), Marshal.PtrToStringUTF8((nint)view->format));
-            Assert.Equal(Python.Eval("m.shape", ns).ToList<long>(), new[] { view->shape[0], view->shape[1] }.Select(v => (long)v));
-            Assert.Equal(Python.Eval("m.strides", ns).ToList<long>(), new[] { view->strides[0], view->strides[1] }.Select(v => (long)v));
+            Assert.Equal(Python.EvalList<long>("m.shape", ns), new[] { view->shape[0], view->shape[1] }.Select(v => (long)v));
+            Assert.Equal(Python.EvalList<long>("m.strides", ns), new[] { view->strides[0], view->strides[1] }.Select(v => (long)v));
             Assert.True(view->suboffsets == null);
             // a[0, 1] is element (3, 2) of the base: 3 * 6 + 2 = 20
             Assert.Equal(Python.Eval<long>("int(a[0, 1])", ns), *(int*)((byte*)view->buf + view->strides[1]));

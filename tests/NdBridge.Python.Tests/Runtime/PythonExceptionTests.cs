@@ -34,7 +34,7 @@ public sealed class PythonExceptionTests
         using var ns = Python.NewNamespace();
         Python.Exec(OracleSource, ns);
         using var oracle = ns.GetItem("oracle");
-        var names = ns.GetItem("names").ToList<string>();
+        var names = Python.EvalList<string>("names", ns);
         Assert.True(names.Count > 60, $"only {names.Count} exception types found");
 
         foreach (var name in names)
@@ -113,7 +113,7 @@ public sealed class PythonExceptionTests
             total = add(1, 2, 39)
             """, ns);
 
-        var caught = ns.GetItem("caught").ToList<string>();
+        var caught = Python.EvalList<string>("caught", ns);
         Assert.Equal("System.InvalidOperationException: the .NET side said no", caught[0]);
         Assert.StartsWith("System.ArgumentException: A System.Guid cannot be passed to Python", caught[1]);
         Assert.StartsWith("PythonException: ValueError: invalid literal for int() with base 10: 'x'", caught[2]);

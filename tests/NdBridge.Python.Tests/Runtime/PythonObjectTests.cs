@@ -79,9 +79,9 @@ public sealed class PythonObjectTests
         Assert.True(Python.Eval<bool>("[0]"));               // bool(x)
         Assert.False(Python.Eval<bool>("''"));
         Assert.Equal("naïve ✓ 𝄞", Python.Eval<string>("'naïve ✓ 𝄞'"));
-        Assert.Equal([0L, 1, 4, 9], Python.Eval("(i * i for i in range(4))").ToList<long>());
-        Assert.Equal(["a", "b"], Python.Eval("('a', 'b')").ToList<string>());
-        Assert.Equal(new Dictionary<string, double> { ["x"] = 1.5, ["y"] = -2 }, Python.Eval("{'x': 1.5, 'y': -2}").ToDictionary<string, double>());
+        Assert.Equal([0L, 1, 4, 9], Python.EvalList<long>("(i * i for i in range(4))"));
+        Assert.Equal(["a", "b"], Python.EvalList<string>("('a', 'b')"));
+        Assert.Equal(new Dictionary<string, double> { ["x"] = 1.5, ["y"] = -2 }, Python.EvalDictionary<string, double>("{'x': 1.5, 'y': -2}"));
         using var nested = Python.Eval("[[1, 2], [3]]");
         var rows = nested.ToList<PythonObject>();
         Assert.Equal([[1L, 2], [3L]], rows.Select(r => r.ToList<long>()).ToList());
@@ -162,5 +162,20 @@ public sealed class PythonObjectTests
         using var text = Python.ToPython("it's");
         Assert.Equal("it's", text.Str());
         Assert.Equal("\"it's\"", text.Repr());
+    }
+
+    [Fact]
+    public void RuntimeCalls_RefuseBadArguments()
+    {
+        Assert.Equal("globals", Assert.Throws<ArgumentNullException>(() => Python.Exec("x = 1", null!)).ParamName);
+        Assert.Equal("body", Assert.Throws<ArgumentNullException>(() => Python.CreateFunction("f", null!)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => Python.Import("os\0path")).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => Python.Eval("1\0")).ParamName);
+        Assert.Equal("value", Assert.Throws<ArgumentException>(() => Python.ToPython(new Uri("http://localhost/"))).ParamName);
+        var disposed = Python.NewNamespace();
+        disposed.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Python.Eval("1", disposed));
+        using (PythonGil.Acquire())
+            Assert.False(RawPython.ErrorPending);
     }
 }
