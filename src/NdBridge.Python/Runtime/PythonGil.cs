@@ -8,6 +8,8 @@ namespace NdBridge.Python;
 /// <remarks>
 /// Every entry first drains the queue of Python references that finalizers released (finalizers never
 /// take the GIL). Never acquire the GIL while holding a .NET lock that a GIL holder might wait for.
+/// As always in CPython, Python code run inside the scope may let other threads take the GIL between
+/// bytecode instructions; .NET code inside the scope is never interrupted that way.
 /// </remarks>
 public ref struct PythonGil
 {

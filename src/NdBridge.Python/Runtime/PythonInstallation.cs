@@ -46,10 +46,13 @@ public sealed class PythonInstallation
     /// <summary>The interpreter's version (major.minor.micro).</summary>
     public Version Version { get; }
 
-    /// <summary>The executable's own <c>sys.executable</c>; null when a library path was given directly.</summary>
+    /// <summary>
+    /// The executable's own <c>sys.executable</c>. When a library path was given directly, the
+    /// <c>python3.X</c> installed beside it that reports that library, or null when there is none.
+    /// </summary>
     public string? ExecutablePath { get; }
 
-    /// <summary>The executable's <c>sys.prefix</c> (a venv's directory for a venv); null when a library path was given.</summary>
+    /// <summary>The executable's <c>sys.prefix</c> (a venv's directory for a venv); null when <see cref="ExecutablePath"/> is.</summary>
     public string? Prefix { get; }
 
     /// <summary>Where the path came from: "option", the environment variable's name, or "PATH".</summary>
@@ -231,6 +234,40 @@ public sealed class PythonInstallation
             return null;
         }
         // The handle stays open: PythonRuntime opens the same path again and gets this library back.
+        if (executable is null)
+            (executable, prefix) = FindExecutableFor(library, version);
         return new PythonInstallation(library, new Version(version.Major, version.Minor, Math.Max(version.Build, 0)), executable, prefix, source);
     }
+
+    /// <summary>
+    /// The interpreter installed beside a library given directly, when one reports that very library:
+    /// without a program name CPython would search PATH for "python3" and might name another one in
+    /// <c>sys.executable</c>.
+    /// </summary>
+    private static (string? Executable, string? Prefix) FindExecutableFor(string library, Version version)
+    {
+        if (!File.Exists(library) || Path.GetDirectoryName(Path.GetFullPath(library)) is not { } directory)
+            return default;
+        var name = OperatingSystem.IsWindows() ? "python.exe" : $"python{version.Major}.{version.Minor}";
+        var candidates = new[] { Path.Combine(directory, "..", "bin", name), Path.Combine(directory, "..", "..", "bin", name), Path.Combine(directory, name) }
+            .Select(Path.GetFullPath).Distinct();
+        var target = Canonical(library);
+        foreach (var candidate in candidates.Where(File.Exists))
+        {
+            try
+            {
+                var answers = Probe(candidate);
+                var reported = Path.Combine(answers.GetValueOrDefault("libdir") ?? "", answers.GetValueOrDefault("instsoname") ?? "");
+                if (File.Exists(reported) && Canonical(reported) == target)
+                    return (answers.GetValueOrDefault("executable") is { Length: > 0 } e ? e : candidate, answers.GetValueOrDefault("prefix"));
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or TimeoutException)
+            {
+                // not the interpreter of this library; the next candidate may be
+            }
+        }
+        return default;
+    }
+
+    private static string Canonical(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
 }

@@ -233,34 +233,23 @@ public sealed unsafe class PythonObject : SafeHandle
     }
 
     /// <summary><c>str(o)</c>.</summary>
-    public string Str()
-    {
-        using var gil = PythonGil.Acquire();
-        using var use = new Use(this);
-        var str = PythonErrors.Check(CPython.PyObject_Str(handle));
-        try
-        {
-            return PythonConvert.ToStringExact(str);
-        }
-        finally
-        {
-            CPython.Py_DecRef(str);
-        }
-    }
+    public string Str() => TextOf(CPython.PyObject_Str);
 
     /// <summary><c>repr(o)</c>.</summary>
-    public string Repr()
+    public string Repr() => TextOf(CPython.PyObject_Repr);
+
+    private string TextOf(delegate* unmanaged<nint, nint> toText)
     {
         using var gil = PythonGil.Acquire();
         using var use = new Use(this);
-        var repr = PythonErrors.Check(CPython.PyObject_Repr(handle));
+        var text = PythonErrors.Check(toText(handle));
         try
         {
-            return PythonConvert.ToStringExact(repr);
+            return PythonConvert.ToStringExact(text);
         }
         finally
         {
-            CPython.Py_DecRef(repr);
+            CPython.Py_DecRef(text);
         }
     }
 

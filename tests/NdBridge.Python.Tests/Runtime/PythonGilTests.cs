@@ -56,26 +56,34 @@ public sealed class PythonGilTests
         var runtime = PythonFixture.Runtime;
         var otherAcquired = new ManualResetEventSlim();
         var outer = PythonGil.Acquire();
-        Thread other;
+        Thread? other = null;
+        try
         {
-            using var middle = PythonGil.Acquire();
-            using (var inner = PythonGil.Acquire())
-                Assert.Equal(6, runtime.Eval<long>("2 * 3"));
+            {
+                using var middle = PythonGil.Acquire();
+                using (var inner = PythonGil.Acquire())
+                    Assert.Equal(6, runtime.Eval<long>("2 * 3"));
+                Assert.True(PythonGil.IsHeldByCurrentThread);
+                Assert.Equal(7, runtime.Eval<long>("3 + 4")); // still usable between nested disposals
+            }
             Assert.True(PythonGil.IsHeldByCurrentThread);
+            // Started only now: while this thread runs Python bytecode, CPython itself may hand the GIL over between
+            // instructions; while it runs none, the scope keeps it.
             other = new Thread(() =>
             {
                 using var gil = PythonGil.Acquire();
                 otherAcquired.Set();
             });
             other.Start();
-            Assert.Equal(7, runtime.Eval<long>("3 + 4")); // still usable between nested disposals
+            Assert.False(otherAcquired.Wait(TimeSpan.FromMilliseconds(300)), "another thread took the GIL while the outer scope was still open");
         }
-        Assert.True(PythonGil.IsHeldByCurrentThread);
-        Assert.False(otherAcquired.Wait(TimeSpan.FromMilliseconds(300)), "another thread took the GIL while the outer scope was still open");
-        outer.Dispose();
+        finally
+        {
+            outer.Dispose(); // also on failure, so no other test waits for this thread's GIL
+        }
         Assert.False(PythonGil.IsHeldByCurrentThread);
         Assert.True(otherAcquired.Wait(TimeSpan.FromSeconds(30)), "the other thread never got the GIL after the outer scope closed");
-        Assert.True(other.Join(TimeSpan.FromSeconds(30)));
+        Assert.True(other!.Join(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]

@@ -27,13 +27,27 @@ public sealed class PythonInstallationTests
     }
 
     [Fact]
-    public void Locate_LibraryPath_IsLoadedAndVersionedWithoutAnExecutable()
+    public void Locate_LibraryPath_IsLoadedAndVersioned_AndFindsTheInterpreterBesideIt()
     {
         var oracle = Oracle();
         var found = PythonInstallation.Locate(oracle["library"], null, "");
         Assert.Equal(oracle["library"], found.LibraryPath);
         Assert.Equal(oracle["version"], found.Version.ToString());
-        Assert.Null(found.ExecutablePath);
+        Assert.NotNull(found.ExecutablePath);
+        Assert.Equal(Resolve(oracle["executable"]), Resolve(found.ExecutablePath)); // python3 and python3.11 are one file
+        Assert.Equal(oracle["prefix"], found.Prefix);
+    }
+
+    private static string Resolve(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+
+    [Fact]
+    public void Child_LibraryPath_GivesTheMatchingSysExecutable_EvenWithAnotherPython3OnPath()
+    {
+        var oracle = Oracle();
+        var child = TestHostProcess.Run(["report", oracle["library"]]); // this machine's PATH has a different python3 first
+        child.AssertSucceeded();
+        Assert.Equal(Resolve(oracle["executable"]), Resolve(child["sys.executable"]));
+        Assert.Equal(oracle["prefix"], child["sys.prefix"]);
     }
 
     [Fact]
