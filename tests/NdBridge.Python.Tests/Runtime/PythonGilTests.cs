@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace NdBridge.Python.Tests.Runtime;
 
 [Collection(SerialCollection.Name)]
-public sealed class PythonGilTests
+public sealed class PythonGilTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void EightThreads_TenThousandScopesEach_CallIntoPython_WithoutDeadlock()
@@ -34,13 +34,16 @@ public sealed class PythonGilTests
                 failures.Add(ex);
             }
         })).ToList();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         threads.ForEach(t => t.Start());
         foreach (var thread in threads)
             Assert.True(thread.Join(TimeSpan.FromSeconds(120)), "a thread did not finish within 120 s: deadlock");
 
+        output.WriteLine($"{threadCount} threads x {scopesPerThread:N0} scopes (one Python call each): {stopwatch.Elapsed.TotalSeconds:F2} s");
         Assert.Empty(failures);
         using var counts = ns.GetItem("counts");
         var perThread = counts.ToDictionary<long, long>();
+        output.WriteLine("calls per thread seen by Python: " + string.Join(", ", perThread.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}")));
         Assert.Equal(Enumerable.Range(0, threadCount).ToDictionary(t => (long)t, _ => (long)scopesPerThread), perThread);
         // sum of 2*i over i < 10,000, computed naively
         long expected = 0;
