@@ -15,7 +15,7 @@ public sealed unsafe class PythonObject : SafeHandle
         : base(0, ownsHandle: true)
     {
         SetHandle(newReference);
-        PythonRuntime.OnReferenceAcquired();
+        PythonRuntime.RegisterDependent();
     }
 
     /// <inheritdoc/>
@@ -275,7 +275,7 @@ public sealed unsafe class PythonObject : SafeHandle
     /// <inheritdoc/>
     protected override bool ReleaseHandle()
     {
-        PythonRuntime.ReleaseReference(handle, fromFinalizer: _finalizing);
+        PythonRuntime.Release(handle, &PythonRuntime.DecRef, fromFinalizer: _finalizing);
         return true;
     }
 

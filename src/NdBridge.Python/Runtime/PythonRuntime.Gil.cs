@@ -7,7 +7,7 @@ public sealed unsafe partial class PythonRuntime
     [ThreadStatic] private static int t_depth;
     [ThreadStatic] private static int t_gilState;
 
-    private static readonly ConcurrentQueue<nint> s_releaseQueue = new();
+    private static readonly ConcurrentQueue<PendingRelease> s_releaseQueue = new();
     private static long s_liveObjects;
     private static int s_openScopes;
 
@@ -57,46 +57,60 @@ public sealed unsafe partial class PythonRuntime
         return DrainQueueHoldingGil();
     }
 
-    /// <summary>References finalizers queued and no scope entry has released yet.</summary>
+    /// <summary>Releases finalizers queued that no scope entry has performed yet.</summary>
     public static int PendingReleaseCount => s_releaseQueue.Count;
 
-    private static unsafe int DrainQueueHoldingGil()
+    private static int DrainQueueHoldingGil()
     {
         var released = 0;
-        while (s_releaseQueue.TryDequeue(out var reference))
+        while (s_releaseQueue.TryDequeue(out var pending))
         {
-            CPython.Py_DecRef(reference);
+            pending.Release(pending.State);
             Interlocked.Decrement(ref s_liveObjects);
             released++;
         }
         return released;
     }
 
-    internal static void OnReferenceAcquired() => Interlocked.Increment(ref s_liveObjects);
+    /// <summary>
+    /// Counts one more NdBridge object that needs the interpreter (a <see cref="PythonObject"/>, an import's
+    /// held <c>Py_buffer</c>, ...): <see cref="Shutdown"/> refuses while any is alive. Pair with <see cref="Release"/>.
+    /// </summary>
+    internal static void RegisterDependent() => Interlocked.Increment(ref s_liveObjects);
 
-    /// <summary>Drops one owned reference; from a finalizer it is only queued.</summary>
-    internal static unsafe void ReleaseReference(nint reference, bool fromFinalizer)
+    /// <summary>
+    /// Runs <paramref name="release"/>(<paramref name="state"/>) with the GIL held and unregisters one dependent.
+    /// From a finalizer it is only queued (finalizers never take the GIL): the next scope entry or
+    /// <see cref="DrainReleaseQueue"/> runs it. After the interpreter was finalised it is a no-op.
+    /// </summary>
+    /// <param name="state">What to release: a <c>PyObject*</c>, a native <c>Py_buffer*</c>, ...</param>
+    /// <param name="release">A static method that must not throw; called with the GIL held.</param>
+    /// <param name="fromFinalizer">True on the finalizer thread.</param>
+    internal static void Release(nint state, delegate*<nint, void> release, bool fromFinalizer)
     {
         var current = s_current;
         if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
         {
-            // The interpreter is gone (shut down, or finalised by its host): nothing to release.
+            // The interpreter is gone (shut down, or finalised by its host): nothing to release into.
             Interlocked.Decrement(ref s_liveObjects);
             return;
         }
         if (fromFinalizer)
         {
-            s_releaseQueue.Enqueue(reference);
+            s_releaseQueue.Enqueue(new PendingRelease(state, release));
             return;
         }
-        if (t_depth > 0)
-        {
-            CPython.Py_DecRef(reference);
-            Interlocked.Decrement(ref s_liveObjects);
-            return;
-        }
-        using var gil = EnterScope();
-        CPython.Py_DecRef(reference);
+        using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
+        release(state);
         Interlocked.Decrement(ref s_liveObjects);
+    }
+
+    /// <summary>The release of one owned reference (<c>Py_DecRef</c>), for <see cref="Release"/>.</summary>
+    internal static void DecRef(nint reference) => CPython.Py_DecRef(reference);
+
+    private readonly struct PendingRelease(nint state, delegate*<nint, void> release)
+    {
+        public readonly nint State = state;
+        public readonly delegate*<nint, void> Release = release;
     }
 }

@@ -116,7 +116,7 @@ public sealed unsafe partial class PythonRuntime
                 ThrowHelper.ThrowInvalidOperation("Shutdown must run on the thread that initialised the interpreter.");
             var live = Interlocked.Read(ref s_liveObjects);
             if (live > 0)
-                ThrowHelper.ThrowInvalidOperation($"Python cannot be shut down: {live} PythonObject(s) are still alive. Dispose them first (finalizers only queue their release).");
+                ThrowHelper.ThrowInvalidOperation($"Python cannot be shut down: {live} PythonObject(s) or other NdBridge objects holding Python references are still alive. Dispose them first (finalizers only queue their release).");
             _running = false;
             if (Volatile.Read(ref s_openScopes) > 0)
             {
@@ -135,7 +135,7 @@ public sealed unsafe partial class PythonRuntime
         }
     }
 
-    /// <summary>Python objects NdBridge holds a reference to and has not released yet (queued releases included).</summary>
+    /// <summary>NdBridge objects that hold Python references and have not released them yet (<see cref="PythonObject"/>s, queued releases included).</summary>
     public static long LiveObjectCount => Interlocked.Read(ref s_liveObjects);
 
     private static bool IsSameInterpreter(PythonInstallation running, string requested) =>

@@ -11,7 +11,7 @@ public sealed class PythonRuntimeLifecycleTests
         var child = TestHostProcess.Run(["shutdown"], Environment);
         child.AssertSucceeded();
         Assert.Equal("10", child["numpy.sum"]);
-        Assert.Contains("101 PythonObject(s) are still alive", child["refused.live"]); // 100 garbage + 1 held
+        Assert.Contains("101 PythonObject(s) or other NdBridge objects holding Python references are still alive", child["refused.live"]); // 100 garbage + 1 held
         Assert.Equal("linux", child["live.after.refusal"]);                             // refusal left Python working
         Assert.Equal("100", child["queued.by.finalizers"]);
         Assert.Equal("100", child["drained"]);
@@ -30,7 +30,7 @@ public sealed class PythonRuntimeLifecycleTests
         Assert.Equal("True", child["attached"]);
         Assert.Equal("set by the foreign host", child["marker"]);
         Assert.Equal("45", child["numpy.sum"]);
-        Assert.Contains("1 PythonObject(s) are still alive", child["refused.live"]);
+        Assert.Contains("1 PythonObject(s) or other NdBridge objects holding Python references are still alive", child["refused.live"]);
         Assert.Equal("False", child["running"]);
         Assert.Equal("True", child["host.initialized.after.detach"]);
         Assert.Equal("0", child["host.run.after.detach"]);

@@ -4,7 +4,7 @@ namespace NdBridge.Python.Tests.Runtime;
 
 /// <summary>Finalizers never take the GIL: they queue; the queue drains on scope entry and on request.</summary>
 [Collection(SerialCollection.Name)]
-public sealed class ReleaseQueueTests
+public sealed unsafe class ReleaseQueueTests
 {
     private const int Count = 1_000;
 
@@ -58,5 +58,42 @@ public sealed class ReleaseQueueTests
     {
         for (var i = 0; i < count; i++)
             _ = PythonObject.FromBorrowedReference(raw); // never disposed
+    }
+
+    private static long s_releasedState;
+    private static int s_releasedWithGil;
+
+    private static void RecordRelease(nint state)
+    {
+        Interlocked.Add(ref s_releasedState, state);
+        if (PythonGil.IsHeldByCurrentThread)
+            Interlocked.Increment(ref s_releasedWithGil);
+    }
+
+    [Fact]
+    public void Release_OfAnyDependent_RunsWithTheGil_NowOrAtTheNextDrainWhenFromAFinalizer()
+    {
+        var runtime = PythonFixture.Runtime;
+        GC.Collect(); // nothing else may be queued or drained during the counts below
+        GC.WaitForPendingFinalizers();
+        runtime.DrainReleaseQueue();
+        s_releasedState = 0;
+        s_releasedWithGil = 0;
+        var liveBefore = PythonRuntime.LiveObjectCount;
+
+        PythonRuntime.RegisterDependent();
+        PythonRuntime.RegisterDependent();
+        Assert.Equal(liveBefore + 2, PythonRuntime.LiveObjectCount);
+        PythonRuntime.Release(5, &RecordRelease, fromFinalizer: false);
+        Assert.Equal(5, s_releasedState);
+        Assert.Equal(liveBefore + 1, PythonRuntime.LiveObjectCount);
+
+        PythonRuntime.Release(37, &RecordRelease, fromFinalizer: true);
+        Assert.Equal(5, s_releasedState);                    // only queued
+        Assert.Equal(liveBefore + 1, PythonRuntime.LiveObjectCount); // still counted until performed
+        Assert.Equal(1, runtime.DrainReleaseQueue());
+        Assert.Equal(42, s_releasedState);
+        Assert.Equal(2, s_releasedWithGil);
+        Assert.Equal(liveBefore, PythonRuntime.LiveObjectCount);
     }
 }
