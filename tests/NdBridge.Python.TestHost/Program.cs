@@ -58,8 +58,15 @@ static void Shutdown()
     MakeGarbage(runtime); // never disposed: only finalizers release these
     var live = runtime.Import("sys");
     Console.WriteLine($"refused.live={Refuses(runtime.Shutdown)}");
+    string? otherThread = null;
+    var thread = new Thread(() => otherThread = Refuses(runtime.Shutdown));
+    thread.Start();
+    thread.Join();
+    Console.WriteLine($"refused.other.thread={otherThread}");
+    Console.WriteLine($"refused.in.scope={Refuses(() => { using var gil = PythonGil.Acquire(); runtime.Shutdown(); })}");
     Console.WriteLine($"live.after.refusal={live.GetAttr<string>("platform")}");
     live.Dispose();
+    Console.WriteLine($"refused.other.thread.without.objects={RefusesOnOtherThread(runtime)}");
     GC.Collect();
     GC.WaitForPendingFinalizers();
     Console.WriteLine($"queued.by.finalizers={PythonRuntime.PendingReleaseCount}");
@@ -119,6 +126,19 @@ static void MakeGarbage(PythonRuntime runtime)
 {
     for (var i = 0; i < 100; i++)
         _ = runtime.ToPython(i * 1000);
+}
+
+static string RefusesOnOtherThread(PythonRuntime runtime)
+{
+    runtime.DrainReleaseQueue();
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    runtime.DrainReleaseQueue();
+    string? result = null;
+    var thread = new Thread(() => result = Refuses(runtime.Shutdown));
+    thread.Start();
+    thread.Join();
+    return result!;
 }
 
 static string Refuses(Action action)

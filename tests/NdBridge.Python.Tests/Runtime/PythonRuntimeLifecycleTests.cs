@@ -12,6 +12,9 @@ public sealed class PythonRuntimeLifecycleTests
         child.AssertSucceeded();
         Assert.Equal("10", child["numpy.sum"]);
         Assert.Contains("101 PythonObject(s) or other NdBridge objects holding Python references are still alive", child["refused.live"]); // 100 garbage + 1 held
+        Assert.Contains("must run on the thread that initialised", child["refused.other.thread"]);
+        Assert.Contains("inside a PythonGil scope", child["refused.in.scope"]);
+        Assert.Contains("must run on the thread that initialised", child["refused.other.thread.without.objects"]);
         Assert.Equal("linux", child["live.after.refusal"]);                             // refusal left Python working
         Assert.Equal("100", child["queued.by.finalizers"]);
         Assert.Equal("100", child["drained"]);
