@@ -66,11 +66,11 @@ static void Shutdown()
     Console.WriteLine($"refused.in.scope={Refuses(() => { using var gil = PythonGil.Acquire(); runtime.Shutdown(); })}");
     Console.WriteLine($"live.after.refusal={live.GetAttr<string>("platform")}");
     live.Dispose();
-    Console.WriteLine($"refused.other.thread.without.objects={RefusesOnOtherThread(runtime)}");
     GC.Collect();
     GC.WaitForPendingFinalizers();
     Console.WriteLine($"queued.by.finalizers={PythonRuntime.PendingReleaseCount}");
     Console.WriteLine($"drained={runtime.DrainReleaseQueue()}");
+    Console.WriteLine($"refused.other.thread.without.objects={RefusesOnOtherThread(runtime)}");
     Console.WriteLine($"liveobjects.before={PythonRuntime.LiveObjectCount}");
     runtime.Shutdown();
     Console.WriteLine($"running={runtime.IsRunning}");
