@@ -47,12 +47,6 @@ internal static unsafe partial class CPython
     internal const int Py_tp_dealloc = 52;
     /// <summary><c>Py_tp_doc</c>.</summary>
     internal const int Py_tp_doc = 56;
-    /// <summary><c>Py_tp_methods</c>.</summary>
-    internal const int Py_tp_methods = 64;
-    /// <summary><c>Py_tp_new</c>.</summary>
-    internal const int Py_tp_new = 65;
-    /// <summary><c>Py_tp_getset</c>.</summary>
-    internal const int Py_tp_getset = 73;
     /// <summary><c>Py_tp_free</c>.</summary>
     internal const int Py_tp_free = 74;
 
@@ -125,6 +119,9 @@ internal static unsafe partial class CPython
     /// <summary><c>PyObject *PyType_FromSpec(PyType_Spec *spec)</c>: new reference to a heap type.</summary>
     internal static delegate* unmanaged<PyType_Spec*, nint> PyType_FromSpec;
 
+    /// <summary><c>void *PyType_GetSlot(PyTypeObject *type, int slot)</c>: the slot's function, inherited ones included (heap types only before 3.10).</summary>
+    internal static delegate* unmanaged<nint, int, void*> PyType_GetSlot;
+
     /// <summary><c>PyObject *PyCapsule_New(void *pointer, const char *name, PyCapsule_Destructor destructor)</c>: new reference; the name must outlive the capsule.</summary>
     internal static delegate* unmanaged<void*, byte*, delegate* unmanaged<nint, void>, nint> PyCapsule_New;
 
@@ -145,6 +142,7 @@ internal static unsafe partial class CPython
         PyObject_GetBuffer = (delegate* unmanaged<nint, Py_buffer*, int, int>)Export(library, nameof(PyObject_GetBuffer));
         PyBuffer_Release = (delegate* unmanaged<Py_buffer*, void>)Export(library, nameof(PyBuffer_Release));
         PyType_FromSpec = (delegate* unmanaged<PyType_Spec*, nint>)Export(library, nameof(PyType_FromSpec));
+        PyType_GetSlot = (delegate* unmanaged<nint, int, void*>)Export(library, nameof(PyType_GetSlot));
         PyCapsule_New = (delegate* unmanaged<void*, byte*, delegate* unmanaged<nint, void>, nint>)Export(library, nameof(PyCapsule_New));
         PyCapsule_GetPointer = (delegate* unmanaged<nint, byte*, void*>)Export(library, nameof(PyCapsule_GetPointer));
         PyCapsule_GetName = (delegate* unmanaged<nint, byte*>)Export(library, nameof(PyCapsule_GetName));

@@ -2,9 +2,7 @@ namespace NdBridge.Python;
 
 internal static unsafe partial class CPython
 {
-    /// <summary><c>Py_single_input</c>: a start symbol for <see cref="Py_CompileString"/>.</summary>
-    internal const int Py_single_input = 256;
-    /// <summary><c>Py_file_input</c>: a module body (statements).</summary>
+    /// <summary><c>Py_file_input</c>: a start symbol for <see cref="Py_CompileString"/>, a module body (statements).</summary>
     internal const int Py_file_input = 257;
     /// <summary><c>Py_eval_input</c>: one expression.</summary>
     internal const int Py_eval_input = 258;

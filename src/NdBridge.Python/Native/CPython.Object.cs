@@ -1,22 +1,7 @@
-using System.Runtime.InteropServices;
-
 namespace NdBridge.Python;
 
 internal static unsafe partial class CPython
 {
-    /// <summary><c>Py_TPFLAGS_LONG_SUBCLASS</c>: the type is <c>int</c> or a subclass (<c>bool</c> included).</summary>
-    internal const ulong Py_TPFLAGS_LONG_SUBCLASS = 1UL << 24;
-    /// <summary><c>Py_TPFLAGS_LIST_SUBCLASS</c>.</summary>
-    internal const ulong Py_TPFLAGS_LIST_SUBCLASS = 1UL << 25;
-    /// <summary><c>Py_TPFLAGS_TUPLE_SUBCLASS</c>.</summary>
-    internal const ulong Py_TPFLAGS_TUPLE_SUBCLASS = 1UL << 26;
-    /// <summary><c>Py_TPFLAGS_BYTES_SUBCLASS</c>.</summary>
-    internal const ulong Py_TPFLAGS_BYTES_SUBCLASS = 1UL << 27;
-    /// <summary><c>Py_TPFLAGS_UNICODE_SUBCLASS</c>.</summary>
-    internal const ulong Py_TPFLAGS_UNICODE_SUBCLASS = 1UL << 28;
-    /// <summary><c>Py_TPFLAGS_DICT_SUBCLASS</c>.</summary>
-    internal const ulong Py_TPFLAGS_DICT_SUBCLASS = 1UL << 29;
-
     /// <summary><c>void Py_IncRef(PyObject *o)</c>; NULL is allowed.</summary>
     internal static delegate* unmanaged<nint, void> Py_IncRef;
 
@@ -46,12 +31,6 @@ internal static unsafe partial class CPython
 
     /// <summary><c>PyObject *PyObject_Type(PyObject *o)</c>: new reference.</summary>
     internal static delegate* unmanaged<nint, nint> PyObject_Type;
-
-    /// <summary><c>unsigned long PyType_GetFlags(PyTypeObject *type)</c>.</summary>
-    internal static delegate* unmanaged<nint, CULong> PyType_GetFlags;
-
-    /// <summary><c>int PyObject_IsInstance(PyObject *inst, PyObject *cls)</c>: 1, 0, or -1 with an error set.</summary>
-    internal static delegate* unmanaged<nint, nint, int> PyObject_IsInstance;
 
     /// <summary><c>PyObject *PyObject_GetItem(PyObject *o, PyObject *key)</c>: new reference.</summary>
     internal static delegate* unmanaged<nint, nint, nint> PyObject_GetItem;
@@ -89,8 +68,6 @@ internal static unsafe partial class CPython
         PyObject_Repr = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyObject_Repr));
         PyObject_IsTrue = (delegate* unmanaged<nint, int>)Export(library, nameof(PyObject_IsTrue));
         PyObject_Type = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyObject_Type));
-        PyType_GetFlags = (delegate* unmanaged<nint, CULong>)Export(library, nameof(PyType_GetFlags));
-        PyObject_IsInstance = (delegate* unmanaged<nint, nint, int>)Export(library, nameof(PyObject_IsInstance));
         PyObject_GetItem = (delegate* unmanaged<nint, nint, nint>)Export(library, nameof(PyObject_GetItem));
         PyObject_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Export(library, nameof(PyObject_SetItem));
         PyObject_GetIter = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyObject_GetIter));
@@ -99,14 +76,5 @@ internal static unsafe partial class CPython
         Py_None = Export(library, "_Py_NoneStruct");
         Py_True = Export(library, "_Py_TrueStruct");
         Py_False = Export(library, "_Py_FalseStruct");
-    }
-
-    /// <summary>The flags of <paramref name="o"/>'s type, through <c>PyObject_Type</c> + <c>PyType_GetFlags</c> (no field reads).</summary>
-    internal static ulong TypeFlagsOf(nint o)
-    {
-        var type = PyObject_Type(o);
-        var flags = PyType_GetFlags(type).Value;
-        Py_DecRef(type);
-        return flags;
     }
 }

@@ -29,7 +29,17 @@ public sealed unsafe partial class PythonRuntime
         }
         var depth = ++t_depth;
         if (drain && !s_releaseQueue.IsEmpty)
-            DrainQueueHoldingGil();
+        {
+            try
+            {
+                DrainQueueHoldingGil();
+            }
+            catch
+            {
+                LeaveScope(Environment.CurrentManagedThreadId, depth); // never leave the GIL held by a scope nobody owns
+                throw;
+            }
+        }
         return new PythonGil(Environment.CurrentManagedThreadId, depth);
     }
 

@@ -259,6 +259,48 @@ public sealed unsafe class CPythonBufferTests
         }
     }
 
+    private static int s_deallocs;
+
+    // A heap type's dealloc by the stable ABI: free through the type's tp_free, then drop the instance's reference to its type.
+    [UnmanagedCallersOnly]
+    private static void CountingDealloc(nint self)
+    {
+        Interlocked.Increment(ref s_deallocs);
+        var type = PyObject_Type(self);
+        var free = (delegate* unmanaged<nint, void>)PyType_GetSlot(type, Py_tp_free);
+        free(self);
+        Py_DecRef(type); // PyObject_Type's reference
+        Py_DecRef(type); // the instance's reference to its heap type
+    }
+
+    [Fact]
+    public void TypeFromSpec_DeallocSlot_RunsForEachInstance_AndBalancesTheTypesReferences()
+    {
+        var slots = (PyType_Slot*)NativeMemory.AllocZeroed(2, (nuint)sizeof(PyType_Slot)); // lives as long as the type: never freed
+        slots[0] = new PyType_Slot { slot = Py_tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&CountingDealloc };
+        var spec = (PyType_Spec*)NativeMemory.AllocZeroed((nuint)sizeof(PyType_Spec));
+        spec->name = Utf8Z.Permanent("ndbridge_probe.Counted");
+        spec->flags = Py_TPFLAGS_DEFAULT;
+        spec->slots = slots;
+
+        using var gil = PythonGil.Acquire();
+        var type = PythonErrors.Check(PyType_FromSpec(spec));
+        Assert.True(PyType_GetSlot(type, Py_tp_dealloc) == (void*)(delegate* unmanaged<nint, void>)&CountingDealloc);
+        Assert.True(PyType_GetSlot(type, Py_tp_free) != null);
+        var typeReferences = RawPython.RefCount(type);
+        var deallocsBefore = Volatile.Read(ref s_deallocs);
+        var args = PythonErrors.Check(PyTuple_New(0));
+        for (var i = 0; i < 1_000; i++)
+        {
+            var instance = PythonErrors.Check(PyObject_Call(type, args, 0));
+            Py_DecRef(instance);
+        }
+        Py_DecRef(args);
+        Assert.Equal(deallocsBefore + 1_000, Volatile.Read(ref s_deallocs));
+        Assert.Equal(typeReferences, RawPython.RefCount(type));
+        Py_DecRef(type);
+    }
+
     [Fact]
     public void WriteUnraisable_ReportsThroughTheHook_AndClearsTheIndicator()
     {
