@@ -266,10 +266,10 @@ internal static unsafe class PythonConvert
         var result = new Dictionary<TKey, TValue>();
         try
         {
-            var count = CPython.PySequence_Size(items);
-            if (count < 0)
+            var itemCount = CPython.PySequence_Size(items);
+            if (itemCount < 0)
                 throw PythonErrors.FetchPending();
-            for (nint i = 0; i < count; i++)
+            for (nint i = 0; i < itemCount; i++)
             {
                 var pair = PythonErrors.Check(CPython.PySequence_GetItem(items, i));
                 try
