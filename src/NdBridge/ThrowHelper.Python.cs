@@ -7,8 +7,4 @@ internal static partial class ThrowHelper
     [DoesNotReturn]
     public static void ThrowPythonNotRunning() =>
         throw new InvalidOperationException("No Python interpreter is running: call PythonRuntime.Initialize first (it may also have been shut down, or finalised by its host).");
-
-    [DoesNotReturn]
-    public static T ThrowNotSupported<T>(string message) =>
-        throw new NotSupportedException(message);
 }
