@@ -237,15 +237,25 @@ public sealed class PythonInstallationTests
     /// A stand-in for an old interpreter (none is installed here): a shell script answering the sysconfig
     /// query as that version of Python would.
     /// </summary>
+    /// <remarks>
+    /// The executable is written by a child process: a write descriptor this process held could be inherited
+    /// by a concurrent test's fork, and executing the script would then fail with ETXTBSY ("Text file busy").
+    /// </remarks>
     private static void WriteFakePython(string path, string version)
     {
-        File.WriteAllText(path,
+        var source = path + ".txt";
+        File.WriteAllText(source,
             "#!/bin/sh\n" +
             $"echo 'ndbridge-probe:version={version}'\n" +
             "echo 'ndbridge-probe:executable=" + path + "'\n" +
             "echo 'ndbridge-probe:prefix=/opt/old'\n" +
             "echo 'ndbridge-probe:libdir=/opt/old/lib'\n" +
             $"echo 'ndbridge-probe:instsoname=libpython{version[..version.LastIndexOf('.')]}.so.1.0'\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var argument in new[] { "-c", "cp \"$0\" \"$1\" && chmod 700 \"$1\"", source, path })
+            start.ArgumentList.Add(argument);
+        using var copy = System.Diagnostics.Process.Start(start)!;
+        copy.WaitForExit();
+        Assert.Equal(0, copy.ExitCode);
     }
 }
