@@ -88,10 +88,11 @@ internal static unsafe class DLPackMethods
     /// <summary>
     /// Stand-alone <c>(__dlpack__, __dlpack_device__)</c> functions bound to <paramref name="buffer"/> (their
     /// <c>self</c> is a capsule holding it): a DLPack producer without the exported type, for a Python shim
-    /// object (<c>class Shim: __dlpack__ = f; __dlpack_device__ = g</c>). New references; GIL held.
+    /// object (<c>class Shim: __dlpack__ = f; __dlpack_device__ = g</c>).
     /// </summary>
     internal static (PythonObject DLPack, PythonObject Device) CreateStandalone(NdBuffer buffer)
     {
+        using var gil = PythonGil.Acquire();
         var handle = GCHandle.Alloc(buffer);
         var self = CPython.PyCapsule_New((void*)GCHandle.ToIntPtr(handle), s_capsuleName, &DestroySelf);
         if (self == 0)
