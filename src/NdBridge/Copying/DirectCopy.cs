@@ -1,0 +1,347 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NdBridge.Copying;
+
+/// <summary>
+/// The copy kernel for two direct layouts of one shape whose byte ranges do not overlap.
+/// It drops size-1 dimensions, orders dimensions by destination stride (when the destination has no
+/// element written twice), merges dimensions contiguous with each other in both operands, and hands
+/// the inner loop to block copy, reverse, gather or a cache-tiled transpose.
+/// </summary>
+/// <remarks>
+/// A destination that aliases itself (a stride of 0, overlapping strides) is written in C order, so the
+/// last element in C order wins, as copying through a temporary would give.
+/// </remarks>
+internal static unsafe class DirectCopy
+{
+    internal struct Dim
+    {
+        public nint Count;
+        public nint DstStride;
+        public nint SrcStride;
+    }
+
+    private const int TileItems = 32;
+    private const nint TileMaxSmallByteStride = 64;
+
+    public static void Copy(ReadOnlySpan<nint> shape, nint itemSize,
+        byte* dst, ReadOnlySpan<nint> dstByteStrides, byte* src, ReadOnlySpan<nint> srcByteStrides)
+    {
+        Span<Dim> dims = stackalloc Dim[shape.Length];
+        int rank = 0;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            nint count = shape[i];
+            if (count == 0)
+                return;
+            if (count == 1)
+                continue;
+            dims[rank++] = new Dim { Count = count, DstStride = dstByteStrides[i], SrcStride = srcByteStrides[i] };
+        }
+        dims = dims[..rank];
+
+        bool reorderable = !DestinationAliases(dims, itemSize);
+        if (reorderable)
+        {
+            // Iterating a dimension backwards in both operands pairs the same elements.
+            for (int i = 0; i < dims.Length; i++)
+            {
+                ref Dim dim = ref dims[i];
+                if (dim.DstStride < 0)
+                {
+                    dst += (dim.Count - 1) * dim.DstStride;
+                    src += (dim.Count - 1) * dim.SrcStride;
+                    dim.DstStride = -dim.DstStride;
+                    dim.SrcStride = -dim.SrcStride;
+                }
+            }
+            SortByDestinationStride(dims);
+        }
+        dims = dims[..Coalesce(dims)];
+        Execute(dims, itemSize, dst, src, reorderable);
+    }
+
+    /// <summary>
+    /// False only when every destination element is distinct: sorted by |stride|, each stride clears
+    /// the extent of the dimensions inside it. (Layouts that interleave are treated as aliasing.)
+    /// </summary>
+    private static bool DestinationAliases(Span<Dim> dims, nint itemSize)
+    {
+        Span<nint> byteStrides = stackalloc nint[dims.Length];
+        Span<nint> counts = stackalloc nint[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            byteStrides[i] = Math.Abs(dims[i].DstStride);
+            counts[i] = dims[i].Count;
+        }
+        byteStrides.Sort(counts);
+        nint reachBytes = itemSize;
+        for (int i = 0; i < byteStrides.Length; i++)
+        {
+            if (byteStrides[i] < reachBytes)
+                return true;
+            reachBytes = byteStrides[i] * (counts[i] - 1) + reachBytes;
+        }
+        return false;
+    }
+
+    private static void SortByDestinationStride(Span<Dim> dims)
+    {
+        for (int i = 1; i < dims.Length; i++)
+        {
+            Dim key = dims[i];
+            int j = i - 1;
+            while (j >= 0 && (dims[j].DstStride < key.DstStride
+                || (dims[j].DstStride == key.DstStride && Math.Abs(dims[j].SrcStride) < Math.Abs(key.SrcStride))))
+            {
+                dims[j + 1] = dims[j];
+                j--;
+            }
+            dims[j + 1] = key;
+        }
+    }
+
+    internal static int Coalesce(Span<Dim> dims)
+    {
+        if (dims.IsEmpty)
+            return 0;
+        int last = 0;
+        for (int i = 1; i < dims.Length; i++)
+        {
+            ref Dim outer = ref dims[last];
+            Dim inner = dims[i];
+            if (outer.DstStride == inner.DstStride * inner.Count && outer.SrcStride == inner.SrcStride * inner.Count)
+            {
+                outer.Count *= inner.Count;
+                outer.DstStride = inner.DstStride;
+                outer.SrcStride = inner.SrcStride;
+            }
+            else
+            {
+                dims[++last] = inner;
+            }
+        }
+        return last + 1;
+    }
+
+    private static void Execute(Span<Dim> dims, nint itemSize, byte* dst, byte* src, bool reorderable)
+    {
+        if (dims.IsEmpty)
+        {
+            CopyItem(dst, src, itemSize);
+            return;
+        }
+        Dim inner = dims[^1];
+        Span<Dim> outer = dims[..^1];
+        Span<nint> index = stackalloc nint[dims.Length];
+        index.Clear();
+
+        if (inner.DstStride == itemSize && inner.SrcStride == itemSize)
+        {
+            nint runByteLength = inner.Count * itemSize;
+            do
+                Buffer.MemoryCopy(src, dst, runByteLength, runByteLength);
+            while (Advance(outer, index, ref dst, ref src));
+            return;
+        }
+
+        if (reorderable && inner.DstStride == itemSize && !outer.IsEmpty && Math.Abs(inner.SrcStride) > TileMaxSmallByteStride)
+        {
+            int tileDim = -1;
+            for (int i = 0; i < outer.Length; i++)
+            {
+                nint byteStride = Math.Abs(outer[i].SrcStride);
+                if (byteStride <= TileMaxSmallByteStride && (tileDim < 0 || byteStride < Math.Abs(outer[tileDim].SrcStride)))
+                    tileDim = i;
+            }
+            if (tileDim >= 0)
+            {
+                Dim across = outer[tileDim];
+                Span<Dim> rest = stackalloc Dim[outer.Length - 1];
+                outer[..tileDim].CopyTo(rest);
+                outer[(tileDim + 1)..].CopyTo(rest[tileDim..]);
+                do
+                    Tile(dst, src, across, inner, itemSize);
+                while (Advance(rest, index, ref dst, ref src));
+                return;
+            }
+        }
+
+        do
+            Row(dst, inner.DstStride, src, inner.SrcStride, inner.Count, itemSize);
+        while (Advance(outer, index, ref dst, ref src));
+    }
+
+    /// <summary>Steps an odometer over <paramref name="dims"/> in C order; false after the last index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Advance(Span<Dim> dims, Span<nint> index, ref byte* dst, ref byte* src)
+    {
+        for (int k = dims.Length - 1; k >= 0; k--)
+        {
+            ref Dim dim = ref dims[k];
+            dst += dim.DstStride;
+            src += dim.SrcStride;
+            if (++index[k] < dim.Count)
+                return true;
+            index[k] = 0;
+            dst -= dim.DstStride * dim.Count;
+            src -= dim.SrcStride * dim.Count;
+        }
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CopyItem(byte* dst, byte* src, nint itemSize)
+    {
+        switch (itemSize)
+        {
+            case 1: *dst = *src; break;
+            case 2: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<ushort>(src)); break;
+            case 4: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<uint>(src)); break;
+            case 8: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<ulong>(src)); break;
+            case 16: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<Vector128<byte>>(src)); break;
+            default: Buffer.MemoryCopy(src, dst, itemSize, itemSize); break;
+        }
+    }
+
+    /// <summary>One strided row: dst[i * dstStride] = src[i * srcStride].</summary>
+    internal static void Row(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint count, nint itemSize)
+    {
+        switch (itemSize)
+        {
+            case 1: RowOf<byte>(dst, dstByteStride, src, srcByteStride, count); break;
+            case 2: RowOf<ushort>(dst, dstByteStride, src, srcByteStride, count); break;
+            case 4: RowOf<uint>(dst, dstByteStride, src, srcByteStride, count); break;
+            case 8: RowOf<ulong>(dst, dstByteStride, src, srcByteStride, count); break;
+            case 16: RowOf<Vector128<byte>>(dst, dstByteStride, src, srcByteStride, count); break;
+            default:
+                for (nint i = 0; i < count; i++)
+                    Buffer.MemoryCopy(src + i * srcByteStride, dst + i * dstByteStride, itemSize, itemSize);
+                break;
+        }
+    }
+
+    private static void RowOf<T>(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint count)
+        where T : unmanaged
+    {
+        nint itemSize = sizeof(T);
+        if (dstByteStride == itemSize)
+        {
+            if (srcByteStride == -itemSize && Reverse.TryRow<T>(dst, src, count))
+                return;
+            if (itemSize == 8 && srcByteStride == 16 && Avx2.IsSupported)
+            {
+                GatherEveryOther8(dst, src, count);
+                return;
+            }
+        }
+        nint i = 0;
+        for (; i + 4 <= count; i += 4)
+        {
+            T a = Unsafe.ReadUnaligned<T>(src);
+            T b = Unsafe.ReadUnaligned<T>(src + srcByteStride);
+            T c = Unsafe.ReadUnaligned<T>(src + 2 * srcByteStride);
+            T d = Unsafe.ReadUnaligned<T>(src + 3 * srcByteStride);
+            Unsafe.WriteUnaligned(dst, a);
+            Unsafe.WriteUnaligned(dst + dstByteStride, b);
+            Unsafe.WriteUnaligned(dst + 2 * dstByteStride, c);
+            Unsafe.WriteUnaligned(dst + 3 * dstByteStride, d);
+            src += 4 * srcByteStride;
+            dst += 4 * dstByteStride;
+        }
+        for (; i < count; i++)
+        {
+            Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<T>(src));
+            src += srcByteStride;
+            dst += dstByteStride;
+        }
+    }
+
+    /// <summary>dst[i] = src[2i] for 8-byte items: two loads, an unpack and a lane permute per 4 items.</summary>
+    private static void GatherEveryOther8(byte* dst, byte* src, nint count)
+    {
+        nint i = 0;
+        // i + 4 < count: the second load reads 8 bytes past item i+3's slot, which item i+4 covers.
+        for (; i + 4 < count; i += 4)
+        {
+            Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src + i * 16));
+            Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src + i * 16 + 32));
+            Vector256<ulong> interleaved = Avx2.UnpackLow(v0, v1);
+            Avx.Store((ulong*)(dst + i * 8), Avx2.Permute4x64(interleaved, 0b11_01_10_00));
+        }
+        for (; i < count; i++)
+            Unsafe.WriteUnaligned(dst + i * 8, Unsafe.ReadUnaligned<ulong>(src + i * 16));
+    }
+
+    /// <summary>
+    /// A 2-D copy walked in square tiles so that both the rows read and the rows written stay in cache:
+    /// <paramref name="inner"/> is contiguous in the destination, <paramref name="across"/> has a small
+    /// source stride.
+    /// </summary>
+    private static void Tile(byte* dst, byte* src, Dim across, Dim inner, nint itemSize)
+    {
+        bool vector = itemSize == 8 && across.SrcStride == 8 && Avx2.IsSupported;
+        for (nint a0 = 0; a0 < across.Count; a0 += TileItems)
+        {
+            nint aEnd = Math.Min(a0 + TileItems, across.Count);
+            for (nint b0 = 0; b0 < inner.Count; b0 += TileItems)
+            {
+                nint bEnd = Math.Min(b0 + TileItems, inner.Count);
+                if (vector)
+                    TileOf8(dst, src, across.DstStride, inner.SrcStride, a0, aEnd, b0, bEnd);
+                else
+                    TileScalar(dst, src, across, inner, itemSize, a0, aEnd, b0, bEnd);
+            }
+        }
+    }
+
+    private static void TileScalar(byte* dst, byte* src, Dim across, Dim inner, nint itemSize,
+        nint a0, nint aEnd, nint b0, nint bEnd)
+    {
+        for (nint a = a0; a < aEnd; a++)
+            Row(dst + a * across.DstStride + b0 * inner.DstStride, inner.DstStride,
+                src + a * across.SrcStride + b0 * inner.SrcStride, inner.SrcStride, bEnd - b0, itemSize);
+    }
+
+    /// <summary>8-byte items, source contiguous along a, destination contiguous along b: 4x4 register transposes.</summary>
+    private static void TileOf8(byte* dst, byte* src, nint dstStrideA, nint srcStrideB,
+        nint a0, nint aEnd, nint b0, nint bEnd)
+    {
+        nint aVectorEnd = a0 + ((aEnd - a0) & ~(nint)3);
+        nint bVectorEnd = b0 + ((bEnd - b0) & ~(nint)3);
+        for (nint a = a0; a < aVectorEnd; a += 4)
+        {
+            byte* srcColumn = src + a * 8;
+            byte* dstRow = dst + a * dstStrideA;
+            for (nint b = b0; b < bVectorEnd; b += 4)
+            {
+                byte* s = srcColumn + b * srcStrideB;
+                Vector256<double> r0 = Avx.LoadVector256((double*)s);
+                Vector256<double> r1 = Avx.LoadVector256((double*)(s + srcStrideB));
+                Vector256<double> r2 = Avx.LoadVector256((double*)(s + 2 * srcStrideB));
+                Vector256<double> r3 = Avx.LoadVector256((double*)(s + 3 * srcStrideB));
+                Vector256<double> t0 = Avx.UnpackLow(r0, r1);
+                Vector256<double> t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<double> t2 = Avx.UnpackLow(r2, r3);
+                Vector256<double> t3 = Avx.UnpackHigh(r2, r3);
+                byte* d = dstRow + b * 8;
+                Avx.Store((double*)d, Avx.Permute2x128(t0, t2, 0x20));
+                Avx.Store((double*)(d + dstStrideA), Avx.Permute2x128(t1, t3, 0x20));
+                Avx.Store((double*)(d + 2 * dstStrideA), Avx.Permute2x128(t0, t2, 0x31));
+                Avx.Store((double*)(d + 3 * dstStrideA), Avx.Permute2x128(t1, t3, 0x31));
+            }
+            for (nint b = bVectorEnd; b < bEnd; b++)
+            {
+                for (nint k = 0; k < 4; k++)
+                    Unsafe.WriteUnaligned(dstRow + k * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(srcColumn + k * 8 + b * srcStrideB));
+            }
+        }
+        for (nint a = aVectorEnd; a < aEnd; a++)
+        {
+            for (nint b = b0; b < bEnd; b++)
+                Unsafe.WriteUnaligned(dst + a * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(src + a * 8 + b * srcStrideB));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace NdBridge;
+
+internal static partial class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ThrowRankMismatch(string paramName, int expectedRank, int actualRank) =>
+        throw new ArgumentException(
+            $"Expected {expectedRank} entries (one per dimension) but got {actualRank}.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowTooManyDimensions(string paramName, int rank) =>
+        throw new ArgumentException(
+            $"A layout has at most {Copying.StridedOperand.MaxRank} dimensions (PyBUF_MAX_NDIM); got {rank}.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowContiguousLengthMismatch(string paramName, nint expectedByteLength, nint actualByteLength) =>
+        throw new ArgumentException(
+            $"The contiguous buffer must be exactly {expectedByteLength} bytes (product(shape) * itemSize); got {actualByteLength}.",
+            paramName);
+
+    [DoesNotReturn]
+    public static void ThrowBadOrder(string paramName, char order) =>
+        throw new ArgumentOutOfRangeException(paramName, order, "The order must be 'C', 'F' or 'A'.");
+
+    [DoesNotReturn]
+    public static void ThrowLeafOutsideItem(string paramName, int leafIndex, nint byteOffset, nint byteSize, nint itemSize) =>
+        throw new ArgumentException(
+            $"Scalar leaf {leafIndex} (byte offset {byteOffset}, {byteSize} bytes) does not lie inside an item of {itemSize} bytes.",
+            paramName);
+}
