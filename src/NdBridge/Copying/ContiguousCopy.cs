@@ -59,16 +59,37 @@ internal static unsafe class ContiguousCopy
             Span<nint> byteStrides = stackalloc nint[shape.Length];
             LayoutMath.ContiguousStrides(shape, itemSize, walkOrder, byteStrides);
             nint wholeItems = byteLength / itemSize;
-            if (wholeItems == elementCount)
+            if (wholeItems == elementCount && (walkOrder == 'C' || !dst.HasIndirection))
             {
-                StridedCopy.Copy(shape, itemSize, dst, new StridedOperand(buffer, byteStrides));
+                if (walkOrder == 'C')
+                {
+                    StridedCopy.Copy(shape, itemSize, dst, new StridedOperand(buffer, byteStrides));
+                    return;
+                }
+                // Fortran order is C order of the reversed axes (a direct layout only); the order matters
+                // when the destination writes an element twice.
+                int rank = shape.Length;
+                Span<nint> reversed = stackalloc nint[3 * rank];
+                Span<nint> reversedShape = reversed[..rank], reversedSource = reversed[rank..(2 * rank)];
+                Span<nint> reversedDestination = reversed[(2 * rank)..];
+                for (int i = 0; i < rank; i++)
+                {
+                    reversedShape[i] = shape[rank - 1 - i];
+                    reversedSource[i] = byteStrides[rank - 1 - i];
+                    reversedDestination[i] = dst.ByteStrides[rank - 1 - i];
+                }
+                StridedCopy.Copy(reversedShape, itemSize, new StridedOperand(dst.Origin, reversedDestination),
+                    new StridedOperand(buffer, reversedSource));
                 return;
             }
             FromContiguousPrefix(dst, shape, itemSize, buffer, wholeItems, walkOrder);
         }
     }
 
-    /// <summary>The rare short source: item by item, as CPython does, from a private copy of the bytes.</summary>
+    /// <summary>
+    /// The rare cases (a short source; Fortran order into an indirect layout): item by item, as CPython
+    /// does, from a private copy of the bytes.
+    /// </summary>
     private static void FromContiguousPrefix(in StridedOperand dst, ReadOnlySpan<nint> shape, nint itemSize,
         byte* source, nint itemCount, char walkOrder)
     {

@@ -178,7 +178,7 @@ internal sealed unsafe class LayoutGenerator(TestArena arena, Random random)
         }
         int unit = random.Next(3) == 0 ? 1 : itemSize;
         var layout = Direct(shape, itemSize, RandomStrides(shape, itemSize, unit, allowAliasing), near);
-        if (layout != null && allowIndirect && kind == 3)
+        if (layout != null && allowIndirect && kind == 3 && shape.Length > 0)
             layout.Suboffsets = Enumerable.Repeat(-1L, shape.Length).ToArray();
         return layout;
     }
