@@ -15,24 +15,29 @@ internal static unsafe class ContiguousCopy
     /// <summary>Writes every element of <paramref name="src"/> into <paramref name="destination"/> in the given order.</summary>
     public static void ToContiguous(Span<byte> destination, ReadOnlySpan<nint> shape, nint itemSize, in StridedOperand src, char order)
     {
+        fixed (byte* buffer = destination)
+            ToContiguous(buffer, destination.Length, shape, itemSize, src, order);
+    }
+
+    /// <inheritdoc cref="ToContiguous(Span{byte}, ReadOnlySpan{nint}, nint, in StridedOperand, char)"/>
+    public static void ToContiguous(byte* destination, nint destinationByteLength, ReadOnlySpan<nint> shape, nint itemSize,
+        in StridedOperand src, char order)
+    {
         ValidateOrder(order);
         StridedCopy.ValidateShape(shape, itemSize);
         src.Validate(shape.Length, nameof(src));
         nint byteLength = LayoutMath.ElementCount(shape) * itemSize;
-        if (destination.Length != byteLength)
-            ThrowHelper.ThrowContiguousLengthMismatch(nameof(destination), byteLength, destination.Length);
+        if (destinationByteLength != byteLength)
+            ThrowHelper.ThrowContiguousLengthMismatch(nameof(destination), byteLength, destinationByteLength);
 
-        fixed (byte* buffer = destination)
+        if (LayoutMath.IsContiguous(shape, src.ByteStrides, src.Suboffsets, itemSize, order))
         {
-            if (LayoutMath.IsContiguous(shape, src.ByteStrides, src.Suboffsets, itemSize, order))
-            {
-                Buffer.MemoryCopy(src.Origin, buffer, byteLength, byteLength);
-                return;
-            }
-            Span<nint> byteStrides = stackalloc nint[shape.Length];
-            LayoutMath.ContiguousStrides(shape, itemSize, order == 'F' ? 'F' : 'C', byteStrides);
-            StridedCopy.Copy(shape, itemSize, new StridedOperand(buffer, byteStrides), src);
+            Buffer.MemoryCopy(src.Origin, destination, byteLength, byteLength);
+            return;
         }
+        Span<nint> byteStrides = stackalloc nint[shape.Length];
+        LayoutMath.ContiguousStrides(shape, itemSize, order == 'F' ? 'F' : 'C', byteStrides);
+        StridedCopy.Copy(shape, itemSize, new StridedOperand(destination, byteStrides), src);
     }
 
     /// <summary>
@@ -42,13 +47,20 @@ internal static unsafe class ContiguousCopy
     /// </summary>
     public static void FromContiguous(in StridedOperand dst, ReadOnlySpan<nint> shape, nint itemSize, ReadOnlySpan<byte> source, char order)
     {
+        fixed (byte* buffer = source)
+            FromContiguous(dst, shape, itemSize, buffer, source.Length, order);
+    }
+
+    /// <inheritdoc cref="FromContiguous(in StridedOperand, ReadOnlySpan{nint}, nint, ReadOnlySpan{byte}, char)"/>
+    public static void FromContiguous(in StridedOperand dst, ReadOnlySpan<nint> shape, nint itemSize, byte* source,
+        nint sourceByteLength, char order)
+    {
         ValidateOrder(order);
         StridedCopy.ValidateShape(shape, itemSize);
         dst.Validate(shape.Length, nameof(dst));
         nint elementCount = LayoutMath.ElementCount(shape);
-        nint byteLength = Math.Min(source.Length, elementCount * itemSize);
-
-        fixed (byte* buffer = source)
+        nint byteLength = Math.Min(sourceByteLength, elementCount * itemSize);
+        byte* buffer = source;
         {
             if (LayoutMath.IsContiguous(shape, dst.ByteStrides, dst.Suboffsets, itemSize, order))
             {

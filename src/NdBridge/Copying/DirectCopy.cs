@@ -23,7 +23,7 @@ internal static unsafe class DirectCopy
         public nint SrcStride;
     }
 
-    private const int TileItems = 32;
+    private const int TileItems = 64;
     private const nint TileMaxSmallByteStride = 64;
 
     public static void Copy(ReadOnlySpan<nint> shape, nint itemSize,
@@ -305,37 +305,28 @@ internal static unsafe class DirectCopy
                 src + a * across.SrcStride + b0 * inner.SrcStride, inner.SrcStride, bEnd - b0, itemSize);
     }
 
-    /// <summary>8-byte items, source contiguous along a, destination contiguous along b: 4x4 register transposes.</summary>
+    /// <summary>
+    /// 8-byte items, source contiguous along a, destination contiguous along b: 8x8 blocks as four 4x4
+    /// register transposes, so each 64-byte line read or written is used whole while it is in cache.
+    /// </summary>
     private static void TileOf8(byte* dst, byte* src, nint dstStrideA, nint srcStrideB,
         nint a0, nint aEnd, nint b0, nint bEnd)
     {
-        nint aVectorEnd = a0 + ((aEnd - a0) & ~(nint)3);
-        nint bVectorEnd = b0 + ((bEnd - b0) & ~(nint)3);
-        for (nint a = a0; a < aVectorEnd; a += 4)
+        nint aVectorEnd = a0 + ((aEnd - a0) & ~(nint)7);
+        nint bVectorEnd = b0 + ((bEnd - b0) & ~(nint)7);
+        for (nint a = a0; a < aVectorEnd; a += 8)
         {
-            byte* srcColumn = src + a * 8;
-            byte* dstRow = dst + a * dstStrideA;
-            for (nint b = b0; b < bVectorEnd; b += 4)
+            for (nint b = b0; b < bVectorEnd; b += 8)
             {
-                byte* s = srcColumn + b * srcStrideB;
-                Vector256<double> r0 = Avx.LoadVector256((double*)s);
-                Vector256<double> r1 = Avx.LoadVector256((double*)(s + srcStrideB));
-                Vector256<double> r2 = Avx.LoadVector256((double*)(s + 2 * srcStrideB));
-                Vector256<double> r3 = Avx.LoadVector256((double*)(s + 3 * srcStrideB));
-                Vector256<double> t0 = Avx.UnpackLow(r0, r1);
-                Vector256<double> t1 = Avx.UnpackHigh(r0, r1);
-                Vector256<double> t2 = Avx.UnpackLow(r2, r3);
-                Vector256<double> t3 = Avx.UnpackHigh(r2, r3);
-                byte* d = dstRow + b * 8;
-                Avx.Store((double*)d, Avx.Permute2x128(t0, t2, 0x20));
-                Avx.Store((double*)(d + dstStrideA), Avx.Permute2x128(t1, t3, 0x20));
-                Avx.Store((double*)(d + 2 * dstStrideA), Avx.Permute2x128(t0, t2, 0x31));
-                Avx.Store((double*)(d + 3 * dstStrideA), Avx.Permute2x128(t1, t3, 0x31));
+                Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b);
+                Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b + 4);
+                Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b);
+                Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b + 4);
             }
-            for (nint b = bVectorEnd; b < bEnd; b++)
+            for (nint k = 0; k < 8; k++)
             {
-                for (nint k = 0; k < 4; k++)
-                    Unsafe.WriteUnaligned(dstRow + k * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(srcColumn + k * 8 + b * srcStrideB));
+                for (nint b = bVectorEnd; b < bEnd; b++)
+                    Unsafe.WriteUnaligned(dst + (a + k) * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(src + (a + k) * 8 + b * srcStrideB));
             }
         }
         for (nint a = aVectorEnd; a < aEnd; a++)
@@ -343,5 +334,24 @@ internal static unsafe class DirectCopy
             for (nint b = b0; b < bEnd; b++)
                 Unsafe.WriteUnaligned(dst + a * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(src + a * 8 + b * srcStrideB));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(byte* dst, byte* src, nint dstStrideA, nint srcStrideB, nint a, nint b)
+    {
+        byte* s = src + a * 8 + b * srcStrideB;
+        Vector256<double> r0 = Avx.LoadVector256((double*)s);
+        Vector256<double> r1 = Avx.LoadVector256((double*)(s + srcStrideB));
+        Vector256<double> r2 = Avx.LoadVector256((double*)(s + 2 * srcStrideB));
+        Vector256<double> r3 = Avx.LoadVector256((double*)(s + 3 * srcStrideB));
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1);
+        Vector256<double> t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<double> t2 = Avx.UnpackLow(r2, r3);
+        Vector256<double> t3 = Avx.UnpackHigh(r2, r3);
+        byte* d = dst + a * dstStrideA + b * 8;
+        Avx.Store((double*)d, Avx.Permute2x128(t0, t2, 0x20));
+        Avx.Store((double*)(d + dstStrideA), Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store((double*)(d + 2 * dstStrideA), Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store((double*)(d + 3 * dstStrideA), Avx.Permute2x128(t1, t3, 0x31));
     }
 }

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NdBridge.Copying;
+
+namespace NdBridge.Benchmarks;
+
+/// <summary>
+/// Copy to a C-contiguous buffer of each layout, against single-threaded <c>Buffer.MemoryCopy</c> of the
+/// same number of bytes between two touched buffers.
+/// </summary>
+internal sealed unsafe class CopySuite : IBenchmarkSuite
+{
+    /// <summary>A layout over a freshly allocated base array (NumPy notation in the name).</summary>
+    internal sealed record CopyCase(string Name, long[] BaseShape, long[] Shape, long[] ByteStrides, long OriginByteOffset, double Target);
+
+    private const long N = 4096;
+    private const long Cube = 256;
+
+    internal static readonly CopyCase[] Cases =
+    [
+        new("`a` (C), 4096×4096 double", [N, N], [N, N], [N * 8, 8], 0, 0.8),
+        new("`a[:, :4096]` of 4096×4104 (padded rows)", [N, N + 8], [N, N], [(N + 8) * 8, 8], 0, 0.8),
+        new("`a[:, ::2]` of 4096×8192", [N, 2 * N], [N, N], [2 * N * 8, 16], 0, 0.6),
+        new("`a.T`, 4096×4096", [N, N], [N, N], [8, N * 8], 0, 0.3),
+        new("`a[::-1, :]`, 4096×4096", [N, N], [N, N], [-N * 8, 8], (N - 1) * N * 8, 0.8),
+        new("`a[:, ::-1]`, 4096×4096", [N, N], [N, N], [N * 8, -8], (N - 1) * 8, 0.6),
+        new("`a.transpose(2, 0, 1)`, 256×256×256", [Cube, Cube, Cube], [Cube, Cube, Cube], [8, Cube * Cube * 8, Cube * 8], 0, 0.3),
+    ];
+
+    /// <summary>Filled in by the runtime issue: seconds for NumPy's <c>ascontiguousarray</c> on the same layout.</summary>
+    internal static Func<CopyCase, double>? NumPyAscontiguousarraySeconds { get; set; }
+
+    public string Title => "Copy to C-contiguous";
+
+    public SuiteResult Run(BenchmarkContext context)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        var notes = new List<string>();
+        foreach (CopyCase copyCase in Cases)
+        {
+            Console.WriteLine($"  {copyCase.Name}");
+            long baseBytes = 8;
+            foreach (long n in copyCase.BaseShape)
+                baseBytes *= n;
+            long dstBytes = 8;
+            foreach (long n in copyCase.Shape)
+                dstBytes *= n;
+
+            byte* source = Allocate(baseBytes);
+            byte* destination = Allocate(dstBytes);
+            byte* baselineSource = Allocate(dstBytes);
+            try
+            {
+                for (long i = 0; i < baseBytes / 8; i++)
+                    ((double*)source)[i] = i;
+                nint[] shape = Array.ConvertAll(copyCase.Shape, x => (nint)x);
+                nint[] strides = Array.ConvertAll(copyCase.ByteStrides, x => (nint)x);
+                byte* origin = source + copyCase.OriginByteOffset;
+
+                var (candidate, baseline) = context.Pair(
+                    () => ContiguousCopy.ToContiguous(destination, (nint)dstBytes, shape, 8, new StridedOperand(origin, strides), 'C'),
+                    () => Buffer.MemoryCopy(baselineSource, destination, dstBytes, dstBytes));
+                // The last run was the baseline; run the candidate once more and check a sample of its output.
+                ContiguousCopy.ToContiguous(destination, (nint)dstBytes, shape, 8, new StridedOperand(origin, strides), 'C');
+                Verify(copyCase, origin, destination);
+
+                double ratio = baseline / candidate;
+                string numPy = NumPyAscontiguousarraySeconds is { } numPyTimer
+                    ? (baseline / numPyTimer(copyCase)).ToString("0.00", CultureInfo.InvariantCulture)
+                    : "— needs the embedded runtime (issue 5)";
+                rows.Add([
+                    copyCase.Name,
+                    ratio.ToString("0.00", CultureInfo.InvariantCulture),
+                    "≥ " + copyCase.Target.ToString("0.0", CultureInfo.InvariantCulture),
+                    ratio >= copyCase.Target ? "met" : "**missed**",
+                    numPy,
+                ]);
+                notes.Add($"{copyCase.Name}: memcpy baseline {dstBytes / (1 << 20)} MiB in {baseline * 1e3:0.0} ms " +
+                    $"({dstBytes / baseline / 1e9:0.0} GB/s), NdBridge {candidate * 1e3:0.0} ms.");
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(source);
+                NativeMemory.AlignedFree(destination);
+                NativeMemory.AlignedFree(baselineSource);
+            }
+        }
+        return new SuiteResult(Title,
+            "`ContiguousCopy.ToContiguous(..., 'C')` of each layout (8-byte `double` items) into a C-contiguous buffer, " +
+            "as a ratio to single-threaded `Buffer.MemoryCopy` of the same number of bytes between two already " +
+            "touched buffers (memcpy time / NdBridge time). Target: the issue's acceptance ratio.",
+            ["layout", "NdBridge / memcpy", "target", "", "NumPy `ascontiguousarray` / memcpy"],
+            rows, notes);
+    }
+
+    private static byte* Allocate(long byteLength)
+    {
+        byte* memory = (byte*)NativeMemory.AlignedAlloc((nuint)byteLength, 64);
+        new Span<byte>(memory, 1).Clear();
+        // Touch every page so the timings measure copying, not page faults.
+        for (long i = 0; i < byteLength; i += 4096)
+            memory[i] = 1;
+        return memory;
+    }
+
+    /// <summary>Checks a spread of elements against the layout's address arithmetic.</summary>
+    private static void Verify(CopyCase copyCase, byte* origin, byte* destination)
+    {
+        var random = new Random(7);
+        int rank = copyCase.Shape.Length;
+        for (int sample = 0; sample < 1000; sample++)
+        {
+            long srcOffset = 0, dstIndex = 0;
+            for (int k = 0; k < rank; k++)
+            {
+                long index = random.NextInt64(copyCase.Shape[k]);
+                srcOffset += index * copyCase.ByteStrides[k];
+                dstIndex = dstIndex * copyCase.Shape[k] + index;
+            }
+            if (*(double*)(origin + srcOffset) != ((double*)destination)[dstIndex])
+                throw new InvalidOperationException($"{copyCase.Name}: wrong element at C index {dstIndex}");
+        }
+    }
+}
