@@ -8,6 +8,11 @@ internal sealed unsafe class LayoutGenerator(TestArena arena, Random random)
 {
     public static readonly int[] ItemSizes = [1, 2, 3, 4, 5, 8, 12, 16];
 
+    /// <summary>When set, an indirect layout's element blocks never overlap one another (each element held once).</summary>
+    public bool DisjointBlocks { get; set; }
+
+    private long _dataBump;
+
     public long[] RandomShape(int maxRank = 4, int maxDim = 5)
     {
         int rank = random.Next(maxRank + 1);
@@ -124,6 +129,7 @@ internal sealed unsafe class LayoutGenerator(TestArena arena, Random random)
             }
         }
         var layout = new TestLayout { Origin = null, Shape = shape, Strides = strides, Suboffsets = suboffsets, ItemSize = itemSize };
+        _dataBump = 0;
         byte* origin = BuildSegment(layout, 0);
         if (origin == null)
             return null;
@@ -142,6 +148,13 @@ internal sealed unsafe class LayoutGenerator(TestArena arena, Random random)
             var (low, high) = Extent(layout.Shape, layout.Strides, layout.ItemSize, start);
             if (high - low > arena.DataLength)
                 return null;
+            if (DisjointBlocks)
+            {
+                if (_dataBump + high - low > arena.DataLength)
+                    return null;
+                _dataBump += high - low;
+                return arena.Data + _dataBump - high;
+            }
             long offset = -low + (long)(random.NextDouble() * (arena.DataLength - (high - low)));
             return arena.Data + offset;
         }

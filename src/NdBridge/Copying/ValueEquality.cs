@@ -1,0 +1,163 @@
+using System.Buffers.Binary;
+
+namespace NdBridge.Copying;
+
+/// <summary>
+/// Equality by value of two layouts of one shape, each element decoded with its own leaves, with the rules
+/// of CPython's <c>memoryview</c> comparison: numbers as numbers (<c>&lt;i4</c> 1 equals <c>&gt;i8</c> 1 and
+/// <c>d</c> 1.0; <c>2**53+1</c> is not <c>float(2**53)</c>), NaN unequal to everything including itself,
+/// 0.0 equal to -0.0, records leaf by leaf, bytes by bytes and never equal to a number.
+/// </summary>
+internal static unsafe class ValueEquality
+{
+    /// <summary>One side: the memory, its item size and the leaves of one item.</summary>
+    internal readonly ref struct Side(in StridedOperand operand, nint itemSize, ReadOnlySpan<ValueLeaf> leaves)
+    {
+        public readonly StridedOperand Operand = operand;
+        public readonly nint ItemSize = itemSize;
+        public readonly ReadOnlySpan<ValueLeaf> Leaves = leaves;
+    }
+
+    public static bool Equal(ReadOnlySpan<nint> shape, in Side a, in Side b)
+    {
+        StridedCopy.ValidateShape(shape, Math.Max(a.ItemSize, 1));
+        a.Operand.Validate(shape.Length, nameof(a));
+        b.Operand.Validate(shape.Length, nameof(b));
+        ValidateLeaves(a.Leaves, a.ItemSize, nameof(a));
+        ValidateLeaves(b.Leaves, b.ItemSize, nameof(b));
+        if (LayoutMath.ElementCount(shape) == 0)
+            return true;
+        if (a.Leaves.Length != b.Leaves.Length)
+            return false;
+        for (int i = 0; i < a.Leaves.Length; i++)
+        {
+            if ((a.Leaves[i].Kind == ScalarKind.Bytes) != (b.Leaves[i].Kind == ScalarKind.Bytes))
+                return false;
+        }
+        bool bytewise = IsBytewise(a, b);
+        return Walk(0, shape, a, a.Operand.Origin, b, b.Operand.Origin, bytewise);
+    }
+
+    /// <summary>
+    /// Same leaves, none a float, no gaps: items are equal exactly when their bytes are.
+    /// </summary>
+    private static bool IsBytewise(in Side a, in Side b)
+    {
+        if (a.ItemSize != b.ItemSize || !a.Leaves.SequenceEqual(b.Leaves))
+            return false;
+        nint covered = 0;
+        foreach (ValueLeaf leaf in a.Leaves)
+        {
+            if (leaf.Kind is ScalarKind.Float or ScalarKind.Boolean || leaf.ByteOffset != covered)
+                return false;
+            covered += leaf.ByteSize;
+        }
+        return covered == a.ItemSize;
+    }
+
+    private static bool Walk(int dimension, ReadOnlySpan<nint> shape, in Side a, byte* aPointer, in Side b, byte* bPointer, bool bytewise)
+    {
+        if (dimension == shape.Length)
+            return bytewise
+                ? new ReadOnlySpan<byte>(aPointer, (int)a.ItemSize).SequenceEqual(new ReadOnlySpan<byte>(bPointer, (int)b.ItemSize))
+                : ItemsEqual(aPointer, a.Leaves, bPointer, b.Leaves);
+        nint aStride = a.Operand.ByteStrides[dimension], bStride = b.Operand.ByteStrides[dimension];
+        nint aSuboffset = a.Operand.Suboffsets.IsEmpty ? -1 : a.Operand.Suboffsets[dimension];
+        nint bSuboffset = b.Operand.Suboffsets.IsEmpty ? -1 : b.Operand.Suboffsets[dimension];
+        for (nint i = 0; i < shape[dimension]; i++)
+        {
+            byte* p = aPointer + i * aStride;
+            byte* q = bPointer + i * bStride;
+            if (aSuboffset >= 0)
+                p = *(byte**)p + aSuboffset;
+            if (bSuboffset >= 0)
+                q = *(byte**)q + bSuboffset;
+            if (!Walk(dimension + 1, shape, a, p, b, q, bytewise))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool ItemsEqual(byte* a, ReadOnlySpan<ValueLeaf> aLeaves, byte* b, ReadOnlySpan<ValueLeaf> bLeaves)
+    {
+        for (int i = 0; i < aLeaves.Length; i++)
+        {
+            ValueLeaf x = aLeaves[i], y = bLeaves[i];
+            if (x.Kind == ScalarKind.Bytes)
+            {
+                if (x.ByteSize != y.ByteSize
+                    || !new ReadOnlySpan<byte>(a + x.ByteOffset, (int)x.ByteSize).SequenceEqual(new ReadOnlySpan<byte>(b + y.ByteOffset, (int)y.ByteSize)))
+                    return false;
+                continue;
+            }
+            if (!NumbersEqual(Decode(a + x.ByteOffset, x), Decode(b + y.ByteOffset, y)))
+                return false;
+        }
+        return true;
+    }
+
+    private readonly record struct Number(bool IsFloat, double Float, Int128 Integer);
+
+    private static Number Decode(byte* scalar, in ValueLeaf leaf)
+    {
+        ulong bits = leaf.ByteSize switch
+        {
+            1 => *scalar,
+            2 => leaf.IsBigEndian ? BinaryPrimitives.ReadUInt16BigEndian(new ReadOnlySpan<byte>(scalar, 2)) : BinaryPrimitives.ReadUInt16LittleEndian(new ReadOnlySpan<byte>(scalar, 2)),
+            4 => leaf.IsBigEndian ? BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(scalar, 4)) : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(scalar, 4)),
+            _ => leaf.IsBigEndian ? BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(scalar, 8)) : BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(scalar, 8)),
+        };
+        switch (leaf.Kind)
+        {
+            case ScalarKind.Boolean:
+                return new Number(false, 0, bits != 0 ? 1 : 0);
+            case ScalarKind.UnsignedInteger:
+                return new Number(false, 0, bits);
+            case ScalarKind.SignedInteger:
+                int shift = 64 - 8 * (int)leaf.ByteSize;
+                return new Number(false, 0, ((long)(bits << shift)) >> shift);
+            default:
+                double value = leaf.ByteSize switch
+                {
+                    2 => (double)BitConverter.UInt16BitsToHalf((ushort)bits),
+                    4 => BitConverter.UInt32BitsToSingle((uint)bits),
+                    _ => BitConverter.UInt64BitsToDouble(bits),
+                };
+                return new Number(true, value, 0);
+        }
+    }
+
+    private static bool NumbersEqual(in Number x, in Number y)
+    {
+        if (x.IsFloat && y.IsFloat)
+            return x.Float == y.Float;
+        if (!x.IsFloat && !y.IsFloat)
+            return x.Integer == y.Integer;
+        double f = x.IsFloat ? x.Float : y.Float;
+        Int128 integer = x.IsFloat ? y.Integer : x.Integer;
+        // Exact, as Python compares int with float: the float must be a whole number in range.
+        if (!double.IsFinite(f) || Math.Floor(f) != f || Math.Abs(f) >= 1.7e38)
+            return false;
+        return (Int128)f == integer;
+    }
+
+    private static void ValidateLeaves(ReadOnlySpan<ValueLeaf> leaves, nint itemSize, string paramName)
+    {
+        if (itemSize <= 0)
+            ThrowHelper.ThrowArgumentOutOfRange(paramName, itemSize, "The item size must be positive.");
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            ValueLeaf leaf = leaves[i];
+            if (leaf.ByteOffset < 0 || leaf.ByteSize < 1 || leaf.ByteSize > itemSize - leaf.ByteOffset)
+                ThrowHelper.ThrowLeafOutsideItem(paramName, i, leaf.ByteOffset, leaf.ByteSize, itemSize);
+            bool sizeOk = leaf.Kind switch
+            {
+                ScalarKind.Bytes => true,
+                ScalarKind.Float => leaf.ByteSize is 2 or 4 or 8,
+                _ => leaf.ByteSize is 1 or 2 or 4 or 8,
+            };
+            if (!sizeOk)
+                ThrowHelper.ThrowNotSupported($"A {leaf.Kind} leaf of {leaf.ByteSize} bytes (leaf {i} of {paramName}) cannot be compared by value.");
+        }
+    }
+}
