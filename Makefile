@@ -28,7 +28,11 @@ build: deps
 
 ## test: every test, against the real CPython and NumPy chosen by NDBRIDGE_PYTHON.
 test: build
-	dotnet test NdBridge.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+	@mkdir -p artifacts; set -o pipefail; \
+	dotnet test NdBridge.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 | tee artifacts/test.log; rc=$$?; \
+	awk '/^ +Passed: [0-9]+ *$$/{p+=$$2} /^ +Failed: [0-9]+ *$$/{f+=$$2} /^ +Skipped: [0-9]+ *$$/{s+=$$2} \
+	  END{printf "tests: %d passed, %d failed, %d skipped\n",p,f,s}' artifacts/test.log; \
+	exit $$rc
 
 ## demo: the most complete runnable program the project has.
 demo: deps
