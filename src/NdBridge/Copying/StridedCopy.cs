@@ -51,31 +51,25 @@ internal static unsafe class StridedCopy
         int lastIndirect = Math.Max(dst.LastIndirectDimension, src.LastIndirectDimension);
         if (lastIndirect < 0)
             DirectCopy.Copy(shape, itemSize, dst.Origin, dst.ByteStrides, src.Origin, src.ByteStrides);
-        else
-            WalkIndirect(0, lastIndirect, shape, itemSize, dst, dst.Origin, src, src.Origin);
+        {
+            int direct = lastIndirect + 1;
+            var remainder = new DirectRemainder(shape[direct..], itemSize, dst.ByteStrides[direct..], src.ByteStrides[direct..]);
+            PairedWalk.Walk(0, direct, shape, dst, dst.Origin, src, src.Origin, ref remainder);
+        }
     }
 
-    private static void WalkIndirect(int dimension, int lastIndirect, ReadOnlySpan<nint> shape, nint itemSize,
-        in StridedOperand dst, byte* dstPointer, in StridedOperand src, byte* srcPointer)
+    /// <summary>Copies the direct dimensions below the last indirect one, for each pair of addresses the walk reaches.</summary>
+    private readonly ref struct DirectRemainder(ReadOnlySpan<nint> shape, nint itemSize,
+        ReadOnlySpan<nint> dstByteStrides, ReadOnlySpan<nint> srcByteStrides) : IPairVisitor
     {
-        if (dimension > lastIndirect)
+        private readonly ReadOnlySpan<nint> _shape = shape;
+        private readonly ReadOnlySpan<nint> _dstByteStrides = dstByteStrides;
+        private readonly ReadOnlySpan<nint> _srcByteStrides = srcByteStrides;
+
+        public bool Visit(byte* dst, byte* src)
         {
-            DirectCopy.Copy(shape[dimension..], itemSize, dstPointer, dst.ByteStrides[dimension..],
-                srcPointer, src.ByteStrides[dimension..]);
-            return;
-        }
-        nint dstStride = dst.ByteStrides[dimension], srcStride = src.ByteStrides[dimension];
-        nint dstSuboffset = dst.Suboffsets.IsEmpty ? -1 : dst.Suboffsets[dimension];
-        nint srcSuboffset = src.Suboffsets.IsEmpty ? -1 : src.Suboffsets[dimension];
-        for (nint i = 0; i < shape[dimension]; i++)
-        {
-            byte* d = dstPointer + i * dstStride;
-            byte* s = srcPointer + i * srcStride;
-            if (dstSuboffset >= 0)
-                d = *(byte**)d + dstSuboffset;
-            if (srcSuboffset >= 0)
-                s = *(byte**)s + srcSuboffset;
-            WalkIndirect(dimension + 1, lastIndirect, shape, itemSize, dst, d, src, s);
+            DirectCopy.Copy(_shape, itemSize, dst, _dstByteStrides, src, _srcByteStrides);
+            return true;
         }
     }
 

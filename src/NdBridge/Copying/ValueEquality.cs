@@ -34,8 +34,8 @@ internal static unsafe class ValueEquality
             if ((a.Leaves[i].Kind == ScalarKind.Bytes) != (b.Leaves[i].Kind == ScalarKind.Bytes))
                 return false;
         }
-        bool bytewise = IsBytewise(a, b);
-        return Walk(0, shape, a, a.Operand.Origin, b, b.Operand.Origin, bytewise);
+        var comparer = new ItemComparer(a, b, IsBytewise(a, b));
+        return PairedWalk.Walk(0, shape.Length, shape, a.Operand, a.Operand.Origin, b.Operand, b.Operand.Origin, ref comparer);
     }
 
     /// <summary>
@@ -55,27 +55,15 @@ internal static unsafe class ValueEquality
         return covered == a.ItemSize;
     }
 
-    private static bool Walk(int dimension, ReadOnlySpan<nint> shape, in Side a, byte* aPointer, in Side b, byte* bPointer, bool bytewise)
+    private readonly ref struct ItemComparer(in Side a, in Side b, bool bytewise) : IPairVisitor
     {
-        if (dimension == shape.Length)
-            return bytewise
-                ? new ReadOnlySpan<byte>(aPointer, (int)a.ItemSize).SequenceEqual(new ReadOnlySpan<byte>(bPointer, (int)b.ItemSize))
-                : ItemsEqual(aPointer, a.Leaves, bPointer, b.Leaves);
-        nint aStride = a.Operand.ByteStrides[dimension], bStride = b.Operand.ByteStrides[dimension];
-        nint aSuboffset = a.Operand.Suboffsets.IsEmpty ? -1 : a.Operand.Suboffsets[dimension];
-        nint bSuboffset = b.Operand.Suboffsets.IsEmpty ? -1 : b.Operand.Suboffsets[dimension];
-        for (nint i = 0; i < shape[dimension]; i++)
-        {
-            byte* p = aPointer + i * aStride;
-            byte* q = bPointer + i * bStride;
-            if (aSuboffset >= 0)
-                p = *(byte**)p + aSuboffset;
-            if (bSuboffset >= 0)
-                q = *(byte**)q + bSuboffset;
-            if (!Walk(dimension + 1, shape, a, p, b, q, bytewise))
-                return false;
-        }
-        return true;
+        private readonly ReadOnlySpan<ValueLeaf> _aLeaves = a.Leaves;
+        private readonly ReadOnlySpan<ValueLeaf> _bLeaves = b.Leaves;
+        private readonly int _itemSize = (int)a.ItemSize;
+
+        public bool Visit(byte* a, byte* b) => bytewise
+            ? new ReadOnlySpan<byte>(a, _itemSize).SequenceEqual(new ReadOnlySpan<byte>(b, _itemSize))
+            : ItemsEqual(a, _aLeaves, b, _bLeaves);
     }
 
     private static bool ItemsEqual(byte* a, ReadOnlySpan<ValueLeaf> aLeaves, byte* b, ReadOnlySpan<ValueLeaf> bLeaves)

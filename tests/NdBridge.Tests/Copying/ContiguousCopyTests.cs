@@ -17,12 +17,9 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
         int cases = 0, contiguous = 0;
         while (cases < 3000)
         {
-            _arena.Reset(random);
-            long[] shape = generator.RandomShape();
-            int itemSize = LayoutGenerator.ItemSizes[random.Next(LayoutGenerator.ItemSizes.Length)];
-            TestLayout? src = generator.Any(shape, itemSize, allowAliasing: true);
-            if (src == null)
-                continue;
+            TestLayout src = generator.Next(allowAliasing: true);
+            long[] shape = src.Shape;
+            int itemSize = src.ItemSize;
             cases++;
             foreach (char order in Orders)
             {
@@ -47,12 +44,9 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
         int cases = 0, shortSources = 0;
         while (cases < 3000)
         {
-            _arena.Reset(random);
-            long[] shape = generator.RandomShape();
-            int itemSize = LayoutGenerator.ItemSizes[random.Next(LayoutGenerator.ItemSizes.Length)];
-            TestLayout? dst = generator.Any(shape, itemSize, allowAliasing: random.Next(4) == 0);
-            if (dst == null)
-                continue;
+            TestLayout dst = generator.Next(allowAliasing: random.Next(4) == 0);
+            long[] shape = dst.Shape;
+            int itemSize = dst.ItemSize;
             cases++;
             char order = Orders[random.Next(3)];
             long byteLength = NaiveReference.Count(shape) * itemSize;
@@ -78,12 +72,9 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
         int cases = 0;
         while (cases < 1000)
         {
-            _arena.Reset(random);
-            long[] shape = generator.RandomShape();
-            int itemSize = LayoutGenerator.ItemSizes[random.Next(LayoutGenerator.ItemSizes.Length)];
-            TestLayout? dst = generator.Any(shape, itemSize, allowAliasing: false, allowIndirect: false);
-            if (dst == null)
-                continue;
+            TestLayout dst = generator.Next(allowAliasing: false, allowIndirect: false);
+            long[] shape = dst.Shape;
+            int itemSize = dst.ItemSize;
             long byteLength = NaiveReference.Count(shape) * itemSize;
             long start = Math.Clamp(dst.Origin - _arena.Data + random.Next(-64, 65), 0, _arena.DataLength - byteLength);
             if (start < 0)

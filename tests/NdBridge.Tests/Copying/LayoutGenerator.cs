@@ -13,6 +13,20 @@ internal sealed unsafe class LayoutGenerator(TestArena arena, Random random)
 
     private long _dataBump;
 
+    /// <summary>Refills the arena with random bytes and draws layouts (any item size) until one fits.</summary>
+    public TestLayout Next(bool allowAliasing, bool allowIndirect = true)
+    {
+        while (true)
+        {
+            arena.Reset(random);
+            long[] shape = RandomShape();
+            int itemSize = ItemSizes[random.Next(ItemSizes.Length)];
+            TestLayout? layout = Any(shape, itemSize, allowAliasing, allowIndirect: allowIndirect);
+            if (layout != null)
+                return layout;
+        }
+    }
+
     public long[] RandomShape(int maxRank = 4, int maxDim = 5)
     {
         int rank = random.Next(maxRank + 1);

@@ -16,12 +16,9 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
         int cases = 0, split = 0;
         while (cases < 2000)
         {
-            _arena.Reset(random);
-            long[] shape = generator.RandomShape();
-            int itemSize = LayoutGenerator.ItemSizes[random.Next(LayoutGenerator.ItemSizes.Length)];
-            TestLayout? layout = generator.Any(shape, itemSize, allowAliasing: true);
-            if (layout == null)
-                continue;
+            TestLayout layout = generator.Next(allowAliasing: true);
+            long[] shape = layout.Shape;
+            int itemSize = layout.ItemSize;
             cases++;
             nint maxRun = random.Next(2) == 0 ? int.MaxValue : itemSize * random.Next(1, 4);
             var runs = new List<byte>();
@@ -62,12 +59,9 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
         int cases = 0, fewer = 0;
         while (cases < 2000)
         {
-            _arena.Reset(random);
-            long[] shape = generator.RandomShape();
-            int itemSize = LayoutGenerator.ItemSizes[random.Next(LayoutGenerator.ItemSizes.Length)];
-            TestLayout? layout = generator.Any(shape, itemSize, allowAliasing: true);
-            if (layout == null)
-                continue;
+            TestLayout layout = generator.Next(allowAliasing: true);
+            long[] shape = layout.Shape;
+            int itemSize = layout.ItemSize;
             cases++;
             var expected = NaiveReference.Indices(shape, 'C').Select(i => (long)NaiveReference.Address(layout, i)).Order().ToArray();
             var actual = new List<long>();
