@@ -10,7 +10,7 @@ internal sealed record BenchmarkOptions(string? OutputPath, int Repetitions, str
     public static BenchmarkOptions Parse(string[] args)
     {
         string? output = null, only = null;
-        int repetitions = 9;
+        int repetitions = 15;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])

@@ -28,7 +28,14 @@ internal static unsafe class Reverse
     private static void Row8(byte* dst, byte* src, nint count)
     {
         nint i = 0;
-        // Items i..i+3 sit at src - (i+3)*8 .. src - i*8 + 8: inside the row.
+        // Items i..i+7 sit at src - (i+7)*8 .. src - i*8 + 8: inside the row.
+        for (; i + 8 <= count; i += 8)
+        {
+            Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src - (i + 3) * 8));
+            Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src - (i + 7) * 8));
+            Avx.Store((ulong*)(dst + i * 8), Avx2.Permute4x64(v0, 0b00_01_10_11));
+            Avx.Store((ulong*)(dst + i * 8 + 32), Avx2.Permute4x64(v1, 0b00_01_10_11));
+        }
         for (; i + 4 <= count; i += 4)
         {
             Vector256<ulong> v = Avx.LoadVector256((ulong*)(src - (i + 3) * 8));
