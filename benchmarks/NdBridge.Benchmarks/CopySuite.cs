@@ -11,7 +11,8 @@ namespace NdBridge.Benchmarks;
 internal sealed unsafe class CopySuite : IBenchmarkSuite
 {
     /// <summary>A layout over a freshly allocated base array (NumPy notation in the name).</summary>
-    internal sealed record CopyCase(string Name, long[] BaseShape, long[] Shape, long[] ByteStrides, long OriginByteOffset, double Target);
+    internal sealed record CopyCase(string Name, long[] BaseShape, long[] Shape, long[] ByteStrides, long OriginByteOffset, double? Target,
+        bool SwapBytes = false);
 
     private const long N = 4096;
     private const long Cube = 256;
@@ -25,7 +26,11 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
         new("`a[::-1, :]`, 4096×4096", [N, N], [N, N], [-N * 8, 8], (N - 1) * N * 8, 0.8),
         new("`a[:, ::-1]`, 4096×4096", [N, N], [N, N], [N * 8, -8], (N - 1) * 8, 0.6),
         new("`a.transpose(2, 0, 1)`, 256×256×256", [Cube, Cube, Cube], [Cube, Cube, Cube], [8, Cube * Cube * 8, Cube * 8], 0, 0.3),
+        new("`a.astype('<f8')` of a `>f8` 4096×4096 (byte-order conversion)", [N, N], [N, N], [N * 8, 8], 0, null, SwapBytes: true),
+        new("`a.T.astype('<f8')` of a `>f8` 4096×4096", [N, N], [N, N], [8, N * 8], 0, null, SwapBytes: true),
     ];
+
+    private static readonly SwapLeaf[] Float64Leaf = [new SwapLeaf(0, 8)];
 
     /// <summary>Filled in by the runtime issue: seconds for NumPy's <c>ascontiguousarray</c> on the same layout.</summary>
     internal static Func<CopyCase, double>? NumPyAscontiguousarraySeconds { get; set; }
@@ -53,26 +58,34 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
             {
                 for (long i = 0; i < baseBytes / 8; i++)
                     ((double*)source)[i] = i;
+                for (long i = 0; i < dstBytes / 8; i++)
+                    ((double*)baselineSource)[i] = -i;
                 nint[] shape = Array.ConvertAll(copyCase.Shape, x => (nint)x);
                 nint[] strides = Array.ConvertAll(copyCase.ByteStrides, x => (nint)x);
                 byte* origin = source + copyCase.OriginByteOffset;
 
-                var (candidate, baseline) = context.Pair(
-                    () => ContiguousCopy.ToContiguous(destination, (nint)dstBytes, shape, 8, new StridedOperand(origin, strides), 'C'),
-                    () => Buffer.MemoryCopy(baselineSource, destination, dstBytes, dstBytes));
+                nint[] cStrides = new nint[shape.Length];
+                for (int k = shape.Length - 1, byteStride = 8; k >= 0; byteStride *= (int)shape[k], k--)
+                    cStrides[k] = byteStride;
+                Action run = copyCase.SwapBytes
+                    ? () => ByteOrderCopy.Copy(shape, 8, new StridedOperand(destination, cStrides), new StridedOperand(origin, strides), Float64Leaf)
+                    : () => ContiguousCopy.ToContiguous(destination, (nint)dstBytes, shape, 8, new StridedOperand(origin, strides), 'C');
+                var (candidate, baseline) = context.Pair(run, () => Buffer.MemoryCopy(baselineSource, destination, dstBytes, dstBytes));
                 // The last run was the baseline; run the candidate once more and check a sample of its output.
-                ContiguousCopy.ToContiguous(destination, (nint)dstBytes, shape, 8, new StridedOperand(origin, strides), 'C');
+                run();
                 Verify(copyCase, origin, destination);
 
                 double ratio = baseline / candidate;
+                string target = copyCase.Target is { } goal ? "≥ " + goal.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+                string verdict = copyCase.Target is { } min ? (ratio >= min ? "met" : "**missed**") : "";
                 string numPy = NumPyAscontiguousarraySeconds is { } numPyTimer
                     ? (baseline / numPyTimer(copyCase)).ToString("0.00", CultureInfo.InvariantCulture)
                     : "— needs the embedded runtime (issue 5)";
                 rows.Add([
                     copyCase.Name,
                     ratio.ToString("0.00", CultureInfo.InvariantCulture),
-                    "≥ " + copyCase.Target.ToString("0.0", CultureInfo.InvariantCulture),
-                    ratio >= copyCase.Target ? "met" : "**missed**",
+                    target,
+                    verdict,
                     numPy,
                 ]);
                 notes.Add($"{copyCase.Name}: memcpy baseline {dstBytes / (1 << 20)} MiB in {baseline * 1e3:0.0} ms " +
@@ -86,10 +99,11 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
             }
         }
         return new SuiteResult(Title,
-            "`ContiguousCopy.ToContiguous(..., 'C')` of each layout (8-byte `double` items) into a C-contiguous buffer, " +
+            "`ContiguousCopy.ToContiguous(..., 'C')` of each layout (8-byte `double` items) into a C-contiguous buffer " +
+            "(`ByteOrderCopy.Copy` for the byte-order rows), " +
             "as a ratio to single-threaded `Buffer.MemoryCopy` of the same number of bytes between two already " +
-            "touched buffers (memcpy time / NdBridge time). Target: the issue's acceptance ratio.",
-            ["layout", "NdBridge / memcpy", "target", "", "NumPy `ascontiguousarray` / memcpy"],
+            "touched buffers (memcpy time / NdBridge time). Target: the issue's acceptance ratio (none set for byte-order rows).",
+            ["layout", "NdBridge / memcpy", "target", "", "NumPy (`np.ascontiguousarray`, or the `astype` named) / memcpy"],
             rows, notes);
     }
 
@@ -117,7 +131,10 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
                 srcOffset += index * copyCase.ByteStrides[k];
                 dstIndex = dstIndex * copyCase.Shape[k] + index;
             }
-            if (*(double*)(origin + srcOffset) != ((double*)destination)[dstIndex])
+            ulong expected = *(ulong*)(origin + srcOffset);
+            if (copyCase.SwapBytes)
+                expected = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(expected);
+            if (expected != ((ulong*)destination)[dstIndex])
                 throw new InvalidOperationException($"{copyCase.Name}: wrong element at C index {dstIndex}");
         }
     }

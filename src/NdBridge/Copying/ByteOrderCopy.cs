@@ -22,14 +22,25 @@ internal static unsafe class ByteOrderCopy
             StridedCopy.Copy(shape, itemSize, dst, src);
             return;
         }
+        nint byteLength = itemCount * itemSize;
+        foreach (char order in "CF")
+        {
+            if (LayoutMath.IsContiguous(shape, dst.ByteStrides, dst.Suboffsets, itemSize, order)
+                && LayoutMath.IsContiguous(shape, src.ByteStrides, src.Suboffsets, itemSize, order)
+                && (dst.Origin == src.Origin || dst.Origin + byteLength <= src.Origin || src.Origin + byteLength <= dst.Origin))
+            {
+                // Both packed in one order, apart or in place: one pass that swaps as it copies.
+                SwapCopy(src.Origin, dst.Origin, itemCount, itemSize, swapLeaves);
+                return;
+            }
+        }
         if (LayoutMath.IsContiguous(shape, dst.ByteStrides, dst.Suboffsets, itemSize, 'A'))
         {
             // A contiguous destination holds each item once: copy, then swap there.
             StridedCopy.Copy(shape, itemSize, dst, src);
-            SwapInPlace(dst.Origin, itemCount, itemSize, swapLeaves);
+            SwapCopy(dst.Origin, dst.Origin, itemCount, itemSize, swapLeaves);
             return;
         }
-        nint byteLength = itemCount * itemSize;
         Span<nint> byteStrides = stackalloc nint[shape.Length];
         LayoutMath.ContiguousStrides(shape, itemSize, 'C', byteStrides);
         byte* temporary = (byte*)NativeMemory.Alloc((nuint)byteLength);
@@ -37,7 +48,7 @@ internal static unsafe class ByteOrderCopy
         {
             var contiguous = new StridedOperand(temporary, byteStrides);
             StridedCopy.CopyNoOverlap(shape, itemSize, contiguous, src);
-            SwapInPlace(temporary, itemCount, itemSize, swapLeaves);
+            SwapCopy(temporary, temporary, itemCount, itemSize, swapLeaves);
             StridedCopy.CopyNoOverlap(shape, itemSize, dst, contiguous);
         }
         finally
@@ -46,8 +57,11 @@ internal static unsafe class ByteOrderCopy
         }
     }
 
-    /// <summary>Reverses the listed scalars of <paramref name="itemCount"/> consecutive items.</summary>
-    public static void SwapInPlace(byte* items, nint itemCount, nint itemSize, ReadOnlySpan<SwapLeaf> swapLeaves)
+    /// <summary>
+    /// Copies <paramref name="itemCount"/> packed items reversing the listed scalars; the two ranges are either
+    /// the same or apart.
+    /// </summary>
+    public static void SwapCopy(byte* source, byte* items, nint itemCount, nint itemSize, ReadOnlySpan<SwapLeaf> swapLeaves)
     {
         nint scalarSize = UniformScalarSize(swapLeaves, itemSize);
         if (scalarSize is 2 or 4 or 8)
@@ -57,17 +71,20 @@ internal static unsafe class ByteOrderCopy
             for (nint done = 0; done < scalarCount; done += chunk)
             {
                 int count = (int)Math.Min(chunk, scalarCount - done);
+                byte* from = source + done * scalarSize;
                 byte* at = items + done * scalarSize;
-                // Vectorised by the runtime (BinaryPrimitives span overloads).
+                // Vectorised by the runtime (BinaryPrimitives span overloads; in place or apart).
                 switch (scalarSize)
                 {
-                    case 2: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ushort>(at, count), new Span<ushort>(at, count)); break;
-                    case 4: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<uint>(at, count), new Span<uint>(at, count)); break;
-                    default: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ulong>(at, count), new Span<ulong>(at, count)); break;
+                    case 2: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ushort>(from, count), new Span<ushort>(at, count)); break;
+                    case 4: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<uint>(from, count), new Span<uint>(at, count)); break;
+                    default: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ulong>(from, count), new Span<ulong>(at, count)); break;
                 }
             }
             return;
         }
+        if (source != items)
+            Buffer.MemoryCopy(source, items, itemCount * itemSize, itemCount * itemSize);
         for (nint item = 0; item < itemCount; item++)
         {
             byte* itemStart = items + item * itemSize;
