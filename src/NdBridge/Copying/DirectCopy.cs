@@ -282,7 +282,7 @@ internal static unsafe class DirectCopy
     /// </summary>
     private static void Tile(byte* dst, byte* src, Dim across, Dim inner, nint itemSize)
     {
-        bool vector = itemSize == 8 && across.SrcStride == 8 && Avx2.IsSupported;
+        bool vector = itemSize is 4 or 8 && across.SrcStride == itemSize && Avx2.IsSupported;
         for (nint a0 = 0; a0 < across.Count; a0 += TileItems)
         {
             nint aEnd = Math.Min(a0 + TileItems, across.Count);
@@ -290,7 +290,7 @@ internal static unsafe class DirectCopy
             {
                 nint bEnd = Math.Min(b0 + TileItems, inner.Count);
                 if (vector)
-                    TileOf8(dst, src, across.DstStride, inner.SrcStride, a0, aEnd, b0, bEnd);
+                    TileVector(dst, src, across.DstStride, inner.SrcStride, itemSize, a0, aEnd, b0, bEnd);
                 else
                     TileScalar(dst, src, across, inner, itemSize, a0, aEnd, b0, bEnd);
             }
@@ -306,10 +306,11 @@ internal static unsafe class DirectCopy
     }
 
     /// <summary>
-    /// 8-byte items, source contiguous along a, destination contiguous along b: 8x8 blocks as four 4x4
-    /// register transposes, so each 64-byte line read or written is used whole while it is in cache.
+    /// 4- or 8-byte items, source contiguous along a, destination contiguous along b: 8x8 blocks transposed in
+    /// registers (four 4x4 for 8-byte items), so each 64-byte line read or written is used whole while in cache.
+    /// Edges go through <see cref="Row"/>.
     /// </summary>
-    private static void TileOf8(byte* dst, byte* src, nint dstStrideA, nint srcStrideB,
+    private static void TileVector(byte* dst, byte* src, nint dstStrideA, nint srcStrideB, nint itemSize,
         nint a0, nint aEnd, nint b0, nint bEnd)
     {
         nint aVectorEnd = a0 + ((aEnd - a0) & ~(nint)7);
@@ -318,22 +319,55 @@ internal static unsafe class DirectCopy
         {
             for (nint b = b0; b < bVectorEnd; b += 8)
             {
-                Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b);
-                Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b + 4);
-                Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b);
-                Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b + 4);
+                if (itemSize == 8)
+                {
+                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b);
+                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b + 4);
+                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b);
+                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b + 4);
+                }
+                else
+                {
+                    Transpose8x8(dst, src, dstStrideA, srcStrideB, a, b);
+                }
             }
-            for (nint k = 0; k < 8; k++)
-            {
-                for (nint b = bVectorEnd; b < bEnd; b++)
-                    Unsafe.WriteUnaligned(dst + (a + k) * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(src + (a + k) * 8 + b * srcStrideB));
-            }
+            for (nint k = a; k < a + 8 && bVectorEnd < bEnd; k++)
+                Row(dst + k * dstStrideA + bVectorEnd * itemSize, itemSize, src + k * itemSize + bVectorEnd * srcStrideB, srcStrideB, bEnd - bVectorEnd, itemSize);
         }
         for (nint a = aVectorEnd; a < aEnd; a++)
-        {
-            for (nint b = b0; b < bEnd; b++)
-                Unsafe.WriteUnaligned(dst + a * dstStrideA + b * 8, Unsafe.ReadUnaligned<ulong>(src + a * 8 + b * srcStrideB));
-        }
+            Row(dst + a * dstStrideA + b0 * itemSize, itemSize, src + a * itemSize + b0 * srcStrideB, srcStrideB, bEnd - b0, itemSize);
+    }
+
+    /// <summary>An 8x8 block of 4-byte items: unpack, shuffle, then swap 128-bit halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(byte* dst, byte* src, nint dstStrideA, nint srcStrideB, nint a, nint b)
+    {
+        byte* s = src + a * 4 + b * srcStrideB;
+        Vector256<float> r0 = Avx.LoadVector256((float*)s);
+        Vector256<float> r1 = Avx.LoadVector256((float*)(s + srcStrideB));
+        Vector256<float> r2 = Avx.LoadVector256((float*)(s + 2 * srcStrideB));
+        Vector256<float> r3 = Avx.LoadVector256((float*)(s + 3 * srcStrideB));
+        Vector256<float> r4 = Avx.LoadVector256((float*)(s + 4 * srcStrideB));
+        Vector256<float> r5 = Avx.LoadVector256((float*)(s + 5 * srcStrideB));
+        Vector256<float> r6 = Avx.LoadVector256((float*)(s + 6 * srcStrideB));
+        Vector256<float> r7 = Avx.LoadVector256((float*)(s + 7 * srcStrideB));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        byte* d = dst + a * dstStrideA + b * 4;
+        Avx.Store((float*)d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store((float*)(d + dstStrideA), Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store((float*)(d + 2 * dstStrideA), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store((float*)(d + 3 * dstStrideA), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store((float*)(d + 4 * dstStrideA), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store((float*)(d + 5 * dstStrideA), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store((float*)(d + 6 * dstStrideA), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store((float*)(d + 7 * dstStrideA), Avx.Permute2x128(u3, u7, 0x31));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
