@@ -9,6 +9,7 @@ var suites = new List<IBenchmarkSuite>
 };
 
 var context = new BenchmarkContext(options);
+context.WarmUp();
 var machine = MachineInfo.Capture();
 var results = new List<SuiteResult>();
 foreach (IBenchmarkSuite suite in suites)
