@@ -29,4 +29,21 @@ internal static partial class ThrowHelper
         throw new ArgumentException(
             $"Scalar leaf {leafIndex} (byte offset {byteOffset}, {byteSize} bytes) does not lie inside an item of {itemSize} bytes.",
             paramName);
+
+    [DoesNotReturn]
+    public static ScalarKind ThrowNotComparable(string paramName, BufferFormat format) =>
+        throw new NotSupportedException(
+            $"Format '{format}' ({format.Describe()}) holds Python objects ('O'): comparing them needs Python, not their bytes. (Parameter '{paramName}')");
+
+    [DoesNotReturn]
+    public static void ThrowShapeMismatch(string paramName, ReadOnlySpan<nint> expected, ReadOnlySpan<nint> actual) =>
+        throw new ArgumentException(
+            $"The shapes differ: ({string.Join(", ", expected.ToArray())}) and ({string.Join(", ", actual.ToArray())}).", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowFormatMismatch(string paramName, BufferFormat source, nint sourceItemSize, BufferFormat destination, nint destinationItemSize) =>
+        throw new ArgumentException(
+            $"Cannot copy items of format '{source}' ({source.Describe()}, {sourceItemSize} bytes) into '{destination}' " +
+            $"({destination.Describe()}, {destinationItemSize} bytes): a copy needs the same scalars at the same offsets " +
+            "(byte order may differ).", paramName);
 }

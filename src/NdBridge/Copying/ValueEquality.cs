@@ -109,10 +109,30 @@ internal static unsafe class ValueEquality
                 {
                     2 => (double)BitConverter.UInt16BitsToHalf((ushort)bits),
                     4 => BitConverter.UInt32BitsToSingle((uint)bits),
-                    _ => BitConverter.UInt64BitsToDouble(bits),
+                    8 => BitConverter.UInt64BitsToDouble(bits),
+                    _ => DecodeExtended(scalar, leaf.IsBigEndian),
                 };
                 return new Number(true, value, 0);
         }
+    }
+
+    /// <summary>
+    /// x87 80-bit extended precision (the <c>long double</c> of <c>g</c> on x86-64, in 16 bytes), rounded to
+    /// double: values no double holds compare as their nearest double.
+    /// </summary>
+    private static double DecodeExtended(byte* scalar, bool bigEndian)
+    {
+        Span<byte> bytes = stackalloc byte[10];
+        new ReadOnlySpan<byte>(bigEndian ? scalar + 6 : scalar, 10).CopyTo(bytes);
+        if (bigEndian)
+            bytes.Reverse();
+        ulong mantissa = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        int signAndExponent = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]);
+        int exponent = signAndExponent & 0x7FFF;
+        double sign = (signAndExponent & 0x8000) != 0 ? -1.0 : 1.0;
+        if (exponent == 0x7FFF)
+            return (mantissa << 1) == 0 ? sign * double.PositiveInfinity : double.NaN;
+        return sign * Math.ScaleB(mantissa, (exponent == 0 ? 1 : exponent) - 16383 - 63);
     }
 
     private static bool NumbersEqual(in Number x, in Number y)
@@ -141,8 +161,9 @@ internal static unsafe class ValueEquality
             bool sizeOk = leaf.Kind switch
             {
                 ScalarKind.Bytes => true,
-                ScalarKind.Float => leaf.ByteSize is 2 or 4 or 8,
-                _ => leaf.ByteSize is 1 or 2 or 4 or 8,
+                ScalarKind.Float => leaf.ByteSize is 2 or 4 or 8 or 16,
+                ScalarKind.Boolean or ScalarKind.SignedInteger or ScalarKind.UnsignedInteger => leaf.ByteSize is 1 or 2 or 4 or 8,
+                _ => false,
             };
             if (!sizeOk)
                 ThrowHelper.ThrowNotSupported($"A {leaf.Kind} leaf of {leaf.ByteSize} bytes (leaf {i} of {paramName}) cannot be compared by value.");
