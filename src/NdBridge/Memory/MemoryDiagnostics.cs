@@ -1,0 +1,56 @@
+namespace NdBridge;
+
+/// <summary>
+/// Process-wide counts of what NdBridge keeps alive: owners whose memory is not yet released,
+/// holders on them, pins of managed memory, native allocations and exports to Python. For diagnostics and tests; the
+/// values move while other threads work, so compare differences from a quiet point, not exact values.
+/// </summary>
+public static class MemoryDiagnostics
+{
+    private static long s_liveOwners;
+    private static long s_liveHolders;
+    private static long s_livePins;
+    private static long s_liveNativeAllocations;
+    private static long s_liveExports;
+
+    /// <summary>Owners whose memory has not yet been unpinned or freed.</summary>
+    public static long LiveOwnerCount => Interlocked.Read(ref s_liveOwners);
+
+    /// <summary>Holders currently acquired on live owners (buffers, views, exports, import holders).</summary>
+    public static long LiveHolderCount => Interlocked.Read(ref s_liveHolders);
+
+    /// <summary>Managed arrays and <see cref="Memory{T}"/> instances currently pinned by NdBridge.</summary>
+    public static long LivePinCount => Interlocked.Read(ref s_livePins);
+
+    /// <summary>Native allocations made by NdBridge and not yet freed.</summary>
+    public static long LiveNativeAllocationCount => Interlocked.Read(ref s_liveNativeAllocations);
+
+    /// <summary>Exports to Python (buffer-protocol objects, NumPy arrays, DLPack capsules) still holding .NET memory.</summary>
+    public static long LiveExportCount => Interlocked.Read(ref s_liveExports);
+
+    /// <summary>NdBridge.Python calls this when an export has acquired its holder.</summary>
+    internal static void ExportStarted() => Interlocked.Increment(ref s_liveExports);
+
+    /// <summary>NdBridge.Python calls this when an export has released its holder, on whatever thread.</summary>
+    internal static void ExportEnded() => Interlocked.Decrement(ref s_liveExports);
+
+    internal static void OwnerCreated()
+    {
+        Interlocked.Increment(ref s_liveOwners);
+        Interlocked.Increment(ref s_liveHolders);
+    }
+
+    internal static void OwnerReleased() => Interlocked.Decrement(ref s_liveOwners);
+
+    internal static void HolderAcquired() => Interlocked.Increment(ref s_liveHolders);
+
+    internal static void HolderReleased() => Interlocked.Decrement(ref s_liveHolders);
+
+    internal static void Pinned() => Interlocked.Increment(ref s_livePins);
+
+    internal static void Unpinned() => Interlocked.Decrement(ref s_livePins);
+
+    internal static void NativeAllocated() => Interlocked.Increment(ref s_liveNativeAllocations);
+
+    internal static void NativeFreed() => Interlocked.Decrement(ref s_liveNativeAllocations);
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace NdBridge;
+
+public sealed unsafe partial class NdBuffer
+{
+    /// <summary>
+    /// A writable typed view. Granted only when <typeparamref name="T"/> matches the format in native byte order,
+    /// the buffer is direct (no suboffsets) and writable, and every element is aligned to <c>alignof(T)</c>;
+    /// otherwise <see cref="InvalidOperationException"/> naming both sides and the way out. Valid while this
+    /// buffer is undisposed and reachable.
+    /// </summary>
+    public StridedSpan<T> AsStridedSpan<T>() where T : unmanaged
+    {
+        if (!CanViewAs<T>(writable: true, out var reason))
+            ThrowHelper.ThrowTypedViewRefused(reason);
+        return new StridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout);
+    }
+
+    /// <summary>A read-only typed view; the rules of <see cref="AsStridedSpan{T}"/> except writability.</summary>
+    public ReadOnlyStridedSpan<T> AsReadOnlyStridedSpan<T>() where T : unmanaged
+    {
+        if (!CanViewAs<T>(writable: false, out var reason))
+            ThrowHelper.ThrowTypedViewRefused(reason);
+        return new ReadOnlyStridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout);
+    }
+
+    /// <summary>Whether a typed view of <typeparamref name="T"/> would be granted, and if not, why.</summary>
+    /// <param name="writable">Whether a writable view is asked.</param>
+    /// <param name="reason">The refusal, naming both sides, when false.</param>
+    public bool CanViewAs<T>(bool writable, [NotNullWhen(false)] out string? reason) where T : unmanaged
+    {
+        ThrowIfDisposed();
+        var name = ElementType<T>.Name;
+        reason = ElementTypeMismatch<T>();
+        if (reason is not null)
+            return false;
+        if (Layout.HasSuboffsets)
+        {
+            reason = $"the buffer is indirect (suboffsets {StridedLayout.FormatTuple(Layout.Suboffsets)}): a view of {name} needs direct memory; copy it first";
+            return false;
+        }
+        if (writable && IsReadOnly)
+        {
+            reason = $"the buffer is read-only: ask for a ReadOnlyStridedSpan<{name}>";
+            return false;
+        }
+        if (!Layout.IsEmpty)
+        {
+            var alignment = ElementType<T>.Alignment;
+            if ((nuint)_origin % (nuint)alignment != 0)
+            {
+                reason = $"element [0, ..., 0] at address 0x{(nuint)_origin:x} is not aligned to alignof({name}) = {alignment}: use ReadUnaligned/WriteUnaligned";
+                return false;
+            }
+            for (var i = 0; i < Rank; i++)
+            {
+                if (Layout.Shape[i] > 1 && Layout.ByteStrides[i] % alignment != 0)
+                {
+                    reason = $"byte stride {Layout.ByteStrides[i]} of dimension {i} is not a multiple of alignof({name}) = {alignment}: use ReadUnaligned/WriteUnaligned";
+                    return false;
+                }
+            }
+        }
+        reason = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The address of an element, following suboffsets as <c>PyBuffer_GetPointer</c> does. Indices are
+    /// bounds-checked; with suboffsets, the pointers read on the way are trusted.
+    /// </summary>
+    /// <param name="indices">One index per dimension, each in <c>[0, length)</c>.</param>
+    public void* DangerousGetElementPointer(params ReadOnlySpan<nint> indices)
+    {
+        ThrowIfDisposed();
+        var layout = Layout;
+        if (indices.Length != layout.Rank)
+            ThrowHelper.ThrowLengthMismatch(nameof(indices), "indices", indices.Length, layout.Rank);
+        var shape = layout.Shape;
+        var byteStrides = layout.ByteStrides;
+        var suboffsets = layout.Suboffsets;
+        var pointer = _origin;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if ((nuint)indices[i] >= (nuint)shape[i])
+                ThrowHelper.ThrowIndexOutOfRange(nameof(indices), i, indices[i], shape[i]);
+            pointer += indices[i] * byteStrides[i];
+            // In bounds: the index was checked and the layout proven (or trusted) for every index in range.
+            if (!suboffsets.IsEmpty && suboffsets[i] >= 0)
+                pointer = *(byte**)pointer + suboffsets[i];
+        }
+        GC.KeepAlive(this);
+        return pointer;
+    }
+
+    /// <summary>
+    /// Reads one element whatever its alignment (NumPy record fields are often unaligned). <typeparamref name="T"/>
+    /// must match the format in native byte order.
+    /// </summary>
+    /// <param name="indices">One index per dimension.</param>
+    public T ReadUnaligned<T>(params ReadOnlySpan<nint> indices) where T : unmanaged
+    {
+        CheckElementType<T>();
+        var value = Unsafe.ReadUnaligned<T>(DangerousGetElementPointer(indices));
+        GC.KeepAlive(this);
+        return value;
+    }
+
+    /// <summary>Writes one element whatever its alignment; refused on read-only buffers.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="indices">One index per dimension.</param>
+    public void WriteUnaligned<T>(T value, params ReadOnlySpan<nint> indices) where T : unmanaged
+    {
+        CheckElementType<T>();
+        if (IsReadOnly)
+            ThrowHelper.ThrowReadOnly();
+        Unsafe.WriteUnaligned(DangerousGetElementPointer(indices), value);
+        GC.KeepAlive(this);
+    }
+
+    private void CheckElementType<T>() where T : unmanaged
+    {
+        if (ElementTypeMismatch<T>() is { } reason)
+            ThrowHelper.ThrowTypedViewRefused(reason);
+    }
+
+    private string? ElementTypeMismatch<T>() where T : unmanaged
+    {
+        var name = ElementType<T>.Name;
+        var size = ElementType<T>.Size;
+        if (!Format.Describes<T>())
+        {
+            return Format.DescribesIgnoringByteOrder<T>()
+                ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy"
+                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes)";
+        }
+        return ItemSize == size ? null : $"item size {ItemSize} bytes (format '{Format}', {Format.Describe()}) does not match {name} ({size} bytes)";
+    }
+}

@@ -1,0 +1,117 @@
+namespace NdBridge;
+
+/// <summary>
+/// N-dimensional typed memory: the .NET counterpart of CPython's <c>Py_buffer</c>. It knows the address
+/// of element [0, ..., 0], the <see cref="Format"/> of the elements, their <see cref="Layout"/>, whether
+/// the memory may be written, and holds the memory's owner alive until disposed. Views made from it
+/// (slices, transposes, reshapes, exports to Python) are buffers of their own sharing the owner: the memory
+/// is unpinned or freed once, when the last of them is released.
+/// </summary>
+/// <remarks>
+/// Dispose buffers you create; an undisposed buffer's hold is released by its finalizer (a safety net that
+/// never blocks). Typed views (<see cref="AsStridedSpan{T}"/>) are valid only while the buffer is undisposed
+/// and reachable: keep it in a <c>using</c> while they are in use.
+/// </remarks>
+public sealed unsafe partial class NdBuffer : IDisposable
+{
+    private readonly NdMemoryOwner _owner;
+    private readonly byte* _origin;
+    private readonly byte* _extentStart;
+    private readonly nint _extentByteLength;
+    private int _released;
+
+    // Takes over one holder already acquired on `owner`. When extentStart is null the layout is trusted.
+    private NdBuffer(NdMemoryOwner owner, byte* origin, byte* extentStart, nint extentByteLength,
+        BufferFormat format, StridedLayout layout, bool readOnly)
+    {
+        _owner = owner;
+        _origin = origin;
+        _extentStart = extentStart;
+        _extentByteLength = extentByteLength;
+        Format = format;
+        Layout = layout;
+        IsReadOnly = readOnly;
+    }
+
+    /// <summary>Releases this buffer's hold if it was never disposed. Never blocks.</summary>
+    ~NdBuffer()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+            _owner.Release(onFinalizerThread: true);
+    }
+
+    /// <summary>The format of each element (a PEP 3118 struct string).</summary>
+    public BufferFormat Format { get; }
+
+    /// <summary>Shape, byte strides, suboffsets and item size.</summary>
+    public StridedLayout Layout { get; }
+
+    /// <summary>Whether writes are refused.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>The number of dimensions.</summary>
+    public int Rank => Layout.Rank;
+
+    /// <summary>The length of each dimension.</summary>
+    public ReadOnlySpan<nint> Shape => Layout.Shape;
+
+    /// <summary>The number of elements.</summary>
+    public nint ElementCount => Layout.ElementCount;
+
+    /// <summary>The size of one element in bytes (the <c>itemsize</c> of a <c>Py_buffer</c>).</summary>
+    public nint ItemSize => Layout.ItemSize;
+
+    /// <summary><c>ElementCount * ItemSize</c> (the <c>len</c> of a <c>Py_buffer</c>).</summary>
+    public nint ByteLength => Layout.ByteLength;
+
+    /// <summary>Whether <see cref="Dispose"/> was called (or the finalizer ran).</summary>
+    public bool IsDisposed => Volatile.Read(ref _released) != 0;
+
+    /// <summary>
+    /// Whether the memory's bounds are known, so the layout was proven inside them. False for memory
+    /// imported from Python and for <see cref="DangerousFromPointer"/>: their layout is trusted.
+    /// </summary>
+    public bool HasKnownExtent => _extentStart is not null;
+
+    /// <summary>The owner of the memory; exports acquire their own holder on it.</summary>
+    internal NdMemoryOwner Owner => _owner;
+
+    /// <summary>The start of the known extent (null when trusted).</summary>
+    internal byte* ExtentStart => _extentStart;
+
+    /// <summary>The length of the known extent in bytes (0 when trusted).</summary>
+    internal nint ExtentByteLength => _extentByteLength;
+
+    /// <summary>
+    /// The address of element [0, ..., 0] (with negative strides, not the lowest address). Valid while this
+    /// buffer is undisposed and reachable. The caller answers for staying inside <see cref="Layout"/>.
+    /// </summary>
+    public void* DangerousGetPointer()
+    {
+        ThrowIfDisposed();
+        return _origin;
+    }
+
+    /// <summary>Adds a holder on the memory for something that outlives this object (a Python export); false once released.</summary>
+    internal bool TryAcquireOwner() => !IsDisposed && _owner.TryAcquire();
+
+    /// <summary>Releases this buffer's hold on the memory; the memory stays while other buffers, views or exports hold it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            GC.SuppressFinalize(this);
+            _owner.Release();
+        }
+    }
+
+    /// <summary>Describes the buffer: format, layout, read-only flag.</summary>
+    public override string ToString() =>
+        $"NdBuffer format '{Format}' ({Format.Describe()}) {Layout}{(IsReadOnly ? " read-only" : "")}{(IsDisposed ? " disposed" : "")}";
+
+    private void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+            ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
+    }
+}

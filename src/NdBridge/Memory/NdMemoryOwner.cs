@@ -1,0 +1,73 @@
+namespace NdBridge;
+
+/// <summary>
+/// Keeps one piece of memory alive for everything that views it. Reference-counted and thread-safe:
+/// it is born with one holder (its creator), <see cref="TryAcquire"/> adds one only while the count is
+/// non-zero, and when the last holder is released <see cref="ReleaseMemory"/> runs exactly once, on the
+/// thread that released it (a user thread, the finalizer thread, or a Python slot with the GIL held).
+/// </summary>
+/// <remarks>
+/// Subclasses (NdBridge.Python's <c>Py_buffer</c> holder, DLPack) free their memory in
+/// <see cref="ReleaseMemory"/>; it must not throw and, when <c>onFinalizerThread</c> is true, must not
+/// block or take the GIL (enqueue instead).
+/// </remarks>
+internal abstract class NdMemoryOwner
+{
+    private int _holderCount = 1;
+
+    protected NdMemoryOwner() => MemoryDiagnostics.OwnerCreated();
+
+    /// <summary>The current number of holders; 0 once the memory is released.</summary>
+    public int HolderCount => Volatile.Read(ref _holderCount);
+
+    /// <summary>Whether the memory is still held.</summary>
+    public bool IsAlive => HolderCount > 0;
+
+    /// <summary>Adds a holder unless the memory is already released (increment-if-non-zero). Never blocks.</summary>
+    public bool TryAcquire()
+    {
+        var count = Volatile.Read(ref _holderCount);
+        while (count > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _holderCount, count + 1, count);
+            if (seen == count)
+            {
+                MemoryDiagnostics.HolderAcquired();
+                return true;
+            }
+            count = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Releases one holder; the last one releases the memory on this thread.</summary>
+    /// <param name="onFinalizerThread">True when called from a finalizer: the release must then not block.</param>
+    public void Release(bool onFinalizerThread = false)
+    {
+        var count = Interlocked.Decrement(ref _holderCount);
+        if (count > 0)
+        {
+            MemoryDiagnostics.HolderReleased();
+            return;
+        }
+        if (count < 0)
+        {
+            // A holder released twice is a bug in the caller; restore the count so the memory is not released again.
+            Interlocked.Increment(ref _holderCount);
+            ThrowHelper.ThrowInvalidOperation("An NdBridge memory owner was released more times than it was acquired.");
+        }
+        MemoryDiagnostics.HolderReleased();
+        try
+        {
+            ReleaseMemory(onFinalizerThread);
+        }
+        finally
+        {
+            MemoryDiagnostics.OwnerReleased();
+        }
+    }
+
+    /// <summary>Unpins or frees the memory. Called exactly once.</summary>
+    /// <param name="onFinalizerThread">True when the last holder was released by a finalizer.</param>
+    protected abstract void ReleaseMemory(bool onFinalizerThread);
+}

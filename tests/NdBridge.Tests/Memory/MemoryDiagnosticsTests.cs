@@ -1,0 +1,94 @@
+namespace NdBridge.Tests.Memory;
+
+[CollectionDefinition(nameof(GlobalCounters), DisableParallelization = true)]
+public sealed class GlobalCounters;
+
+/// <summary>
+/// The process-wide counters move with every buffer: this class runs alone (after the parallel tests), flushes
+/// pending finalizers, and checks exact differences.
+/// </summary>
+[Collection(nameof(GlobalCounters))]
+public sealed class MemoryDiagnosticsTests
+{
+    private static void Quiesce()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    [Fact]
+    public void CountersFollowOwnersHoldersPinsAndAllocations()
+    {
+        Quiesce();
+        var owners = MemoryDiagnostics.LiveOwnerCount;
+        var holders = MemoryDiagnostics.LiveHolderCount;
+        var pins = MemoryDiagnostics.LivePinCount;
+        var natives = MemoryDiagnostics.LiveNativeAllocationCount;
+
+        var array = NdBuffer.FromArray(new double[8]);
+        var memory = NdBuffer.FromMemory(new int[4].AsMemory(), [4]);
+        var native = NdBuffer.Allocate<float>([3, 3]);
+        var view = array.Transpose();
+        Assert.Equal(owners + 3, MemoryDiagnostics.LiveOwnerCount);
+        Assert.Equal(holders + 4, MemoryDiagnostics.LiveHolderCount);
+        Assert.Equal(pins + 2, MemoryDiagnostics.LivePinCount);
+        Assert.Equal(natives + 1, MemoryDiagnostics.LiveNativeAllocationCount);
+
+        array.Dispose();
+        Assert.Equal(pins + 2, MemoryDiagnostics.LivePinCount);
+        Assert.Equal(holders + 3, MemoryDiagnostics.LiveHolderCount);
+        view.Dispose();
+        memory.Dispose();
+        native.Dispose();
+        Assert.Equal(owners, MemoryDiagnostics.LiveOwnerCount);
+        Assert.Equal(holders, MemoryDiagnostics.LiveHolderCount);
+        Assert.Equal(pins, MemoryDiagnostics.LivePinCount);
+        Assert.Equal(natives, MemoryDiagnostics.LiveNativeAllocationCount);
+    }
+
+    [Fact]
+    public void UndisposedBuffersAreUnpinnedByTheirFinalizers()
+    {
+        Quiesce();
+        var pins = MemoryDiagnostics.LivePinCount;
+        var natives = MemoryDiagnostics.LiveNativeAllocationCount;
+        CreateAndDrop();
+        Assert.Equal(pins + 100, MemoryDiagnostics.LivePinCount);
+        Assert.Equal(natives + 100, MemoryDiagnostics.LiveNativeAllocationCount);
+        Quiesce();
+        Assert.Equal(pins, MemoryDiagnostics.LivePinCount);
+        Assert.Equal(natives, MemoryDiagnostics.LiveNativeAllocationCount);
+    }
+
+    [Fact]
+    public void ExportsAreCountedWhereNdBridgePythonReportsThem()
+    {
+        var exports = MemoryDiagnostics.LiveExportCount;
+        using var buffer = NdBuffer.FromArray(new byte[4]);
+        Assert.True(buffer.TryAcquireOwner());
+        MemoryDiagnostics.ExportStarted();
+        Assert.Equal(exports + 1, MemoryDiagnostics.LiveExportCount);
+        var releaser = new Thread(() =>
+        {
+            buffer.Owner.Release();
+            MemoryDiagnostics.ExportEnded();
+        });
+        releaser.Start();
+        releaser.Join();
+        Assert.Equal(exports, MemoryDiagnostics.LiveExportCount);
+        Assert.Equal(1, buffer.Owner.HolderCount);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void CreateAndDrop()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            _ = NdBuffer.FromArray(new long[16], [4, 4]).Slice(0, 1, 3);
+            _ = NdBuffer.Allocate<byte>([32]).Transpose();
+        }
+    }
+}
