@@ -23,7 +23,7 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
             nint maxRun = random.Next(2) == 0 ? int.MaxValue : itemSize * random.Next(1, 4);
             var runs = new List<byte>();
             int runCount = 0;
-            var enumerator = new RunEnumerator(layout.ShapeN, itemSize, StridedCopyTests.Operand(layout), preserveOrder: true, maxRun);
+            var enumerator = new RawRunEnumerator(layout.ShapeN, itemSize, StridedCopyTests.Operand(layout), preserveOrder: true, maxRun);
             foreach (Span<byte> run in enumerator)
             {
                 Assert.True(run.Length > 0 && run.Length % itemSize == 0 && run.Length <= maxRun);
@@ -66,7 +66,7 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
             var expected = NaiveReference.Indices(shape, 'C').Select(i => (long)NaiveReference.Address(layout, i)).Order().ToArray();
             var actual = new List<long>();
             int runCount = 0;
-            foreach (Span<byte> run in new RunEnumerator(layout.ShapeN, itemSize, StridedCopyTests.Operand(layout), preserveOrder: false))
+            foreach (Span<byte> run in new RawRunEnumerator(layout.ShapeN, itemSize, StridedCopyTests.Operand(layout), preserveOrder: false))
             {
                 fixed (byte* start = run)
                 {
@@ -87,7 +87,7 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
     {
         byte* memory = _arena.Data;
         int runs = 0;
-        foreach (Span<byte> run in new RunEnumerator([3, 4, 5], 8, new StridedOperand(memory, [8, 24, 96]), preserveOrder: false))
+        foreach (Span<byte> run in new RawRunEnumerator([3, 4, 5], 8, new StridedOperand(memory, [8, 24, 96]), preserveOrder: false))
         {
             Assert.Equal(3 * 4 * 5 * 8, run.Length);
             runs++;

@@ -11,7 +11,7 @@ namespace NdBridge.Copying;
 /// which gives longer runs (a Fortran-ordered array is one run) but elements in another order.
 /// Allocates its small plan once per enumeration, never per element.
 /// </remarks>
-internal unsafe ref struct RunEnumerator
+internal unsafe ref struct RawRunEnumerator
 {
     private readonly byte* _origin;
     private readonly nint[] _counts;
@@ -28,7 +28,7 @@ internal unsafe ref struct RunEnumerator
     private bool _done;
     private Span<byte> _current;
 
-    public RunEnumerator(ReadOnlySpan<nint> shape, nint itemSize, in StridedOperand operand, bool preserveOrder,
+    public RawRunEnumerator(scoped ReadOnlySpan<nint> shape, nint itemSize, scoped in StridedOperand operand, bool preserveOrder,
         nint maxRunByteLength = int.MaxValue)
     {
         StridedCopy.ValidateShape(shape, itemSize);
@@ -70,7 +70,7 @@ internal unsafe ref struct RunEnumerator
 
     public readonly Span<byte> Current => _current;
 
-    public readonly RunEnumerator GetEnumerator() => this;
+    public readonly RawRunEnumerator GetEnumerator() => this;
 
     public bool MoveNext()
     {
