@@ -35,7 +35,7 @@ public sealed unsafe class ByteOrderCopyTests : IDisposable
     public void RandomSwappingCopiesAgreeWithTheNaiveReference()
     {
         var random = new Random(4301);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0, overlapping = 0;
         while (cases < 2500)
         {

@@ -13,7 +13,7 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
     public void RandomLayoutsToContiguousAgreeWithTheNaiveReference()
     {
         var random = new Random(4101);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0, contiguous = 0;
         while (cases < 3000)
         {
@@ -40,7 +40,7 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
     public void RandomLayoutsFromContiguousAgreeWithTheNaiveReference()
     {
         var random = new Random(4102);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0, shortSources = 0;
         while (cases < 3000)
         {
@@ -68,7 +68,7 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
     {
         // The source bytes are the layout's own memory, read through a span over the arena.
         var random = new Random(4103);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0;
         while (cases < 1000)
         {
@@ -92,7 +92,7 @@ public sealed unsafe class ContiguousCopyTests : IDisposable
     public void ElementAddressesAgreeWithTheNaiveReference()
     {
         var random = new Random(4104);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0;
         while (cases < 1000)
         {

@@ -12,7 +12,7 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
     public void RunsInOrderConcatenateToTheCOrderBytes()
     {
         var random = new Random(4401);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0, split = 0;
         while (cases < 2000)
         {
@@ -55,7 +55,7 @@ public sealed unsafe class RunEnumeratorTests : IDisposable
     public void RunsInMemoryOrderCoverEveryElementOnce()
     {
         var random = new Random(4402);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         int cases = 0, fewer = 0;
         while (cases < 2000)
         {

@@ -27,7 +27,7 @@ public sealed unsafe class StridedCopyTests : IDisposable
     {
         var arena = _arena;
         var random = new Random(4001);
-        var generator = new LayoutGenerator(arena, random);
+        var generator = new ArenaLayoutGenerator(arena, random);
         int cases = 0, overlapping = 0, indirect = 0, aliasingDestinations = 0;
         while (cases < 6000)
         {
@@ -60,7 +60,7 @@ public sealed unsafe class StridedCopyTests : IDisposable
     {
         using var arena = new TestArena(1 << 18);
         var random = new Random(4002);
-        var generator = new LayoutGenerator(arena, random);
+        var generator = new ArenaLayoutGenerator(arena, random);
         int cases = 0;
         while (cases < 1000)
         {
@@ -87,7 +87,7 @@ public sealed unsafe class StridedCopyTests : IDisposable
     public void CopyingALayoutOntoItselfChangesNothing()
     {
         var random = new Random(4003);
-        var generator = new LayoutGenerator(_arena, random);
+        var generator = new ArenaLayoutGenerator(_arena, random);
         _arena.Reset(random);
         TestLayout layout = generator.Direct([7, 5], 8, [-40, 8])!;
         byte[] before = _arena.Snapshot();

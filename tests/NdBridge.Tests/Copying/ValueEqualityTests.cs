@@ -111,8 +111,8 @@ public sealed unsafe class ValueEqualityTests : IDisposable
     public void EqualityAgreesWithMemoryviewComparison()
     {
         var random = new Random(4501);
-        var generator = new LayoutGenerator(_left, random) { DisjointBlocks = true };
-        var rightGenerator = new LayoutGenerator(_right, random) { DisjointBlocks = true };
+        var generator = new ArenaLayoutGenerator(_left, random) { DisjointBlocks = true };
+        var rightGenerator = new ArenaLayoutGenerator(_right, random) { DisjointBlocks = true };
         var cases = new List<(Format A, Format B, long[] Shape)>();
         var request = new JsonArray();
         while (cases.Count < 1500)
@@ -130,7 +130,7 @@ public sealed unsafe class ValueEqualityTests : IDisposable
                 ["seed"] = cases.Count,
             });
         }
-        JsonArray answers = JsonNode.Parse(PythonProcess.Run(Script, request.ToJsonString()))!.AsArray();
+        JsonArray answers = Support.PythonOracle.Run(Script, request);
         int equal = 0, unequal = 0;
         for (int i = 0; i < cases.Count; i++)
         {
@@ -155,7 +155,7 @@ public sealed unsafe class ValueEqualityTests : IDisposable
     }
 
     /// <summary>Scatters C-order item bytes into a fresh random layout (direct or indirect) that holds each element once.</summary>
-    private static TestLayout? Place(LayoutGenerator generator, long[] shape, int itemSize, byte[] cOrderBytes)
+    private static TestLayout? Place(ArenaLayoutGenerator generator, long[] shape, int itemSize, byte[] cOrderBytes)
     {
         TestLayout? layout = generator.Any(shape, itemSize, allowAliasing: false);
         if (layout == null)

@@ -4,7 +4,7 @@ namespace NdBridge.Tests.Copying;
 /// Seeded random layouts: C, Fortran, permuted with padding, random and zero strides, sign flips,
 /// and indirect (PIL-style) dimensions whose pointer tables it builds itself.
 /// </summary>
-internal sealed unsafe class LayoutGenerator(TestArena arena, Random random)
+internal sealed unsafe class ArenaLayoutGenerator(TestArena arena, Random random)
 {
     public static readonly int[] ItemSizes = [1, 2, 3, 4, 5, 8, 12, 16];
 
