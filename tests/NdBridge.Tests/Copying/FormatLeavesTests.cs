@@ -49,7 +49,7 @@ public sealed unsafe class FormatLeavesTests
         {
             ["a"] = c.Pair.A, ["b"] = c.Pair.B, ["n"] = c.N, ["seed"] = i,
         }).ToArray());
-        JsonArray answers = JsonNode.Parse(PythonProcess.Run(Script, request.ToJsonString()))!.AsArray();
+        JsonArray answers = Support.PythonOracle.Run(Script, request);
         int swapped = 0;
         for (int i = 0; i < cases.Count; i++)
         {
