@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using NdBridge.Copying;
 
 namespace NdBridge.Benchmarks;
 
@@ -30,7 +29,6 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
         new("`a.T.astype('<f8')` of a `>f8` 4096×4096", [N, N], [N, N], [8, N * 8], 0, null, SwapBytes: true),
     ];
 
-    private static readonly SwapLeaf[] Float64Leaf = [new SwapLeaf(0, 8)];
 
     /// <summary>Filled in by the runtime issue: seconds for NumPy's <c>ascontiguousarray</c> on the same layout.</summary>
     internal static Func<CopyCase, double>? NumPyAscontiguousarraySeconds { get; set; }
@@ -63,20 +61,21 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
                 nint[] shape = Array.ConvertAll(copyCase.Shape, x => (nint)x);
                 nint[] strides = Array.ConvertAll(copyCase.ByteStrides, x => (nint)x);
                 byte* origin = source + copyCase.OriginByteOffset;
-
-                nint[] cStrides = new nint[shape.Length];
-                for (int k = shape.Length - 1, byteStride = 8; k >= 0; byteStride *= (int)shape[k], k--)
-                    cStrides[k] = byteStride;
+                BufferFormat format = BufferFormat.Parse(copyCase.SwapBytes ? ">d" : "d");
+                using NdBuffer view = NdBuffer.FromPointer(source, (nint)baseBytes, format,
+                    new StridedLayout(shape, strides, 8), (nint)copyCase.OriginByteOffset, readOnly: true);
+                using NdBuffer packed = NdBuffer.FromPointer(destination, (nint)dstBytes, BufferFormat.Parse("d"),
+                    StridedLayout.CreateContiguous(shape, 8), 0);
                 Action run = copyCase.SwapBytes
-                    ? () => ByteOrderCopy.Copy(shape, 8, new StridedOperand(destination, cStrides), new StridedOperand(origin, strides), Float64Leaf)
-                    : () => ContiguousCopy.ToContiguous(destination, (nint)dstBytes, shape, 8, new StridedOperand(origin, strides), 'C');
+                    ? () => view.CopyTo(packed)
+                    : () => view.CopyTo(new Span<byte>(destination, (int)dstBytes), MemoryOrder.C);
                 var (candidate, baseline) = context.Pair(run, () => Buffer.MemoryCopy(baselineSource, destination, dstBytes, dstBytes));
                 // The last run was the baseline; run the candidate once more and check a sample of its output.
                 run();
                 Verify(copyCase, origin, destination);
 
                 double ratio = baseline / candidate;
-                string target = copyCase.Target is { } goal ? "≥ " + goal.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+                string goal = copyCase.Target is { } wanted ? "≥ " + wanted.ToString("0.0", CultureInfo.InvariantCulture) : "—";
                 string verdict = copyCase.Target is { } min ? (ratio >= min ? "met" : "**missed**") : "";
                 string numPy = NumPyAscontiguousarraySeconds is { } numPyTimer
                     ? (baseline / numPyTimer(copyCase)).ToString("0.00", CultureInfo.InvariantCulture)
@@ -84,7 +83,7 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
                 rows.Add([
                     copyCase.Name,
                     ratio.ToString("0.00", CultureInfo.InvariantCulture),
-                    target,
+                    goal,
                     verdict,
                     numPy,
                 ]);
@@ -99,8 +98,8 @@ internal sealed unsafe class CopySuite : IBenchmarkSuite
             }
         }
         return new SuiteResult(Title,
-            "`ContiguousCopy.ToContiguous(..., 'C')` of each layout (8-byte `double` items) into a C-contiguous buffer " +
-            "(`ByteOrderCopy.Copy` for the byte-order rows), " +
+            "`NdBuffer.CopyTo(Span<byte>, MemoryOrder.C)` of each layout (8-byte `double` items) into a C-contiguous buffer " +
+            "(`NdBuffer.CopyTo(NdBuffer)` from a `>d` view into a `d` one for the byte-order rows), " +
             "as a ratio to single-threaded `Buffer.MemoryCopy` of the same number of bytes between two already " +
             "touched buffers (memcpy time / NdBridge time). Target: the issue's acceptance ratio (none set for byte-order rows).",
             ["layout", "NdBridge / memcpy", "target", "", "NumPy (`np.ascontiguousarray`, or the `astype` named) / memcpy"],
