@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace NdBridge.Copying;
 
 /// <summary>
@@ -13,7 +16,9 @@ namespace NdBridge.Copying;
 /// </remarks>
 internal unsafe ref struct RawRunEnumerator
 {
-    private readonly byte* _origin;
+    // Direct layouts are addressed from a reference, so managed memory (a TensorSpan's array) may move;
+    // indirect ones only come from pinned or native memory and are walked with pointers.
+    private readonly ref byte _origin;
     private readonly nint[] _counts;
     private readonly nint[] _byteStrides;
     private readonly nint[] _suboffsets;
@@ -22,41 +27,52 @@ internal unsafe ref struct RawRunEnumerator
     private readonly bool _indirect;
     private readonly nint _runByteLength;
     private readonly nint _chunkByteLength;
-    private byte* _run;
-    private nint _runOffset;
+    private nint _runByteOffset;
+    private byte* _runPointer;
+    private nint _chunkStart;
     private bool _started;
     private bool _done;
     private Span<byte> _current;
 
     public RawRunEnumerator(scoped ReadOnlySpan<nint> shape, nint itemSize, scoped in StridedOperand operand, bool preserveOrder,
         nint maxRunByteLength = int.MaxValue)
+        : this(ref Unsafe.AsRef<byte>(operand.Origin), shape, itemSize, operand.ByteStrides, operand.Suboffsets, preserveOrder, maxRunByteLength)
+    {
+    }
+
+    /// <summary>A direct layout whose element [0, ..., 0] is <paramref name="origin"/>.</summary>
+    public RawRunEnumerator(ref byte origin, scoped ReadOnlySpan<nint> shape, nint itemSize, scoped ReadOnlySpan<nint> byteStrides,
+        scoped ReadOnlySpan<nint> suboffsets, bool preserveOrder, nint maxRunByteLength = int.MaxValue)
     {
         StridedCopy.ValidateShape(shape, itemSize);
-        operand.Validate(shape.Length, nameof(operand));
+        if (byteStrides.Length != shape.Length)
+            ThrowHelper.ThrowRankMismatch(nameof(byteStrides), shape.Length, byteStrides.Length);
+        if (!suboffsets.IsEmpty && suboffsets.Length != shape.Length)
+            ThrowHelper.ThrowRankMismatch(nameof(suboffsets), shape.Length, suboffsets.Length);
         if (maxRunByteLength < itemSize)
             ThrowHelper.ThrowArgumentOutOfRange(nameof(maxRunByteLength), maxRunByteLength, "A run holds at least one item.");
+        _origin = ref origin;
         _chunkByteLength = maxRunByteLength / itemSize * itemSize;
         _counts = new nint[shape.Length];
         _byteStrides = new nint[shape.Length];
         _suboffsets = new nint[shape.Length];
         _index = new nint[shape.Length];
-        _origin = operand.Origin;
-        _indirect = operand.HasIndirection;
         _done = LayoutMath.ElementCount(shape) == 0;
 
         int rank = 0;
         for (int i = 0; i < shape.Length; i++)
         {
-            nint suboffset = operand.Suboffsets.IsEmpty ? -1 : operand.Suboffsets[i];
+            nint suboffset = suboffsets.IsEmpty ? -1 : suboffsets[i];
+            _indirect |= suboffset >= 0;
             if (shape[i] == 1 && suboffset < 0)
                 continue;
             _counts[rank] = shape[i];
-            _byteStrides[rank] = operand.ByteStrides[i];
+            _byteStrides[rank] = byteStrides[i];
             _suboffsets[rank] = suboffset;
             rank++;
         }
         if (!_indirect && !preserveOrder)
-            rank = MemoryOrder(rank, ref _origin);
+            _runByteOffset = MemoryOrder(rank);
         rank = Coalesce(rank);
 
         _runByteLength = itemSize;
@@ -79,20 +95,23 @@ internal unsafe ref struct RawRunEnumerator
         if (!_started)
         {
             _started = true;
-            _run = Address();
+            if (_indirect)
+                _runPointer = Address();
         }
-        else if (_runOffset >= _runByteLength)
+        else if (_chunkStart >= _runByteLength)
         {
             if (!AdvanceIndex())
             {
                 _done = true;
                 return false;
             }
-            _runOffset = 0;
+            _chunkStart = 0;
         }
-        nint length = Math.Min(_chunkByteLength, _runByteLength - _runOffset);
-        _current = new Span<byte>(_run + _runOffset, (int)length);
-        _runOffset += length;
+        int length = (int)Math.Min(_chunkByteLength, _runByteLength - _chunkStart);
+        _current = _indirect
+            ? new Span<byte>(_runPointer + _chunkStart, length)
+            : MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref _origin, _runByteOffset + _chunkStart), length);
+        _chunkStart += length;
         return true;
     }
 
@@ -103,21 +122,22 @@ internal unsafe ref struct RawRunEnumerator
             if (++_index[k] < _counts[k])
             {
                 if (_indirect)
-                    _run = Address();
+                    _runPointer = Address();
                 else
-                    _run += _byteStrides[k];
+                    _runByteOffset += _byteStrides[k];
                 return true;
             }
             if (!_indirect)
-                _run -= _byteStrides[k] * (_counts[k] - 1);
+                _runByteOffset -= _byteStrides[k] * (_counts[k] - 1);
             _index[k] = 0;
         }
         return false;
     }
 
+    /// <summary>The current run's address in an indirect layout, which lives in pinned or native memory.</summary>
     private readonly byte* Address()
     {
-        byte* pointer = _origin;
+        byte* pointer = (byte*)Unsafe.AsPointer(ref _origin);
         for (int k = 0; k < _rank; k++)
         {
             pointer += _byteStrides[k] * _index[k];
@@ -127,13 +147,15 @@ internal unsafe ref struct RawRunEnumerator
         return pointer;
     }
 
-    private readonly int MemoryOrder(int rank, ref byte* origin)
+    /// <summary>Flips reversed dimensions and sorts by stride; returns the byte offset of the new first element.</summary>
+    private readonly nint MemoryOrder(int rank)
     {
+        nint firstByteOffset = 0;
         for (int i = 0; i < rank; i++)
         {
             if (_byteStrides[i] < 0)
             {
-                origin += (_counts[i] - 1) * _byteStrides[i];
+                firstByteOffset += (_counts[i] - 1) * _byteStrides[i];
                 _byteStrides[i] = -_byteStrides[i];
             }
         }
@@ -150,7 +172,7 @@ internal unsafe ref struct RawRunEnumerator
             _counts[j + 1] = count;
             _byteStrides[j + 1] = byteStride;
         }
-        return rank;
+        return firstByteOffset;
     }
 
     private readonly int Coalesce(int rank)

@@ -10,10 +10,10 @@ namespace NdBridge;
 /// <typeparam name="T">The element type, or <see cref="byte"/> for raw bytes.</typeparam>
 public ref struct ReadOnlyRunEnumerator<T> where T : unmanaged
 {
-    private readonly NdBuffer _buffer;
+    private readonly NdBuffer? _buffer;
     private RawRunEnumerator _runs;
 
-    internal ReadOnlyRunEnumerator(NdBuffer buffer, RawRunEnumerator runs)
+    internal ReadOnlyRunEnumerator(NdBuffer? buffer, RawRunEnumerator runs)
     {
         _buffer = buffer;
         _runs = runs;

@@ -177,11 +177,37 @@ public sealed class NdBufferCopyingTests
                 Assert.Equal(answers[i]!["sum"]!.GetValue<double>(), sum);
                 Assert.Equal(answers[i]!["squares"]!.GetValue<double>(), squares);
             }
+            double spanSum = 0;
+            foreach (ReadOnlySpan<double> run in buffer.AsReadOnlyStridedSpan<double>().EnumerateRuns(preserveOrder: false))
+                spanSum += TensorPrimitives.Sum(run);
+            Assert.Equal(answers[i]!["sum"]!.GetValue<double>(), spanSum);
             foreach (Span<double> run in buffer.EnumerateRuns<double>())
                 TensorPrimitives.Negate(run, run);
             using NdBuffer negated = buffer.ToContiguous();
             Assert.Equal(-answers[i]!["sum"]!.GetValue<double>(), negated.EnumerateReadOnlyRuns<double>().SumAll());
         }
+    }
+
+    [Fact]
+    public void RunsOfATensorSpanOverAManagedArraySurviveACompactingCollection()
+    {
+        // A padded 3x4x3 view of a 3x4x5 array: 12 runs of 3, a compacting collection before each is used.
+        var values = Enumerable.Range(0, 60).Select(i => (double)i).ToArray();
+        var tensor = new System.Numerics.Tensors.TensorSpan<double>(values, [3, 4, 3], [20, 5, 1]);
+        StridedSpan<double> span = tensor;
+        int runs = 0;
+        double sum = 0;
+        foreach (Span<double> run in span.EnumerateRuns())
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            sum += TensorPrimitives.Sum(run);
+            TensorPrimitives.Multiply(run, 2.0, run);
+            runs++;
+        }
+        var inView = Enumerable.Range(0, 60).Where(i => i % 5 < 3).ToArray();
+        Assert.Equal(12, runs);
+        Assert.Equal(inView.Sum(), sum);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => i % 5 < 3 ? 2.0 * i : i), values);
     }
 
     [Fact]
