@@ -70,15 +70,15 @@ internal static unsafe class ByteOrderCopy
             const int chunk = 1 << 28;
             for (nint done = 0; done < scalarCount; done += chunk)
             {
-                int count = (int)Math.Min(chunk, scalarCount - done);
+                int chunkScalarCount = (int)Math.Min(chunk, scalarCount - done);
                 byte* from = source + done * scalarSize;
                 byte* at = items + done * scalarSize;
                 // Vectorised by the runtime (BinaryPrimitives span overloads; in place or apart).
                 switch (scalarSize)
                 {
-                    case 2: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ushort>(from, count), new Span<ushort>(at, count)); break;
-                    case 4: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<uint>(from, count), new Span<uint>(at, count)); break;
-                    default: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ulong>(from, count), new Span<ulong>(at, count)); break;
+                    case 2: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ushort>(from, chunkScalarCount), new Span<ushort>(at, chunkScalarCount)); break;
+                    case 4: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<uint>(from, chunkScalarCount), new Span<uint>(at, chunkScalarCount)); break;
+                    default: BinaryPrimitives.ReverseEndianness(new ReadOnlySpan<ulong>(from, chunkScalarCount), new Span<ulong>(at, chunkScalarCount)); break;
                 }
             }
             return;

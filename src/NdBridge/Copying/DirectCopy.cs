@@ -19,8 +19,8 @@ internal static unsafe class DirectCopy
     internal struct Dim
     {
         public nint Count;
-        public nint DstStride;
-        public nint SrcStride;
+        public nint DstByteStride;
+        public nint SrcByteStride;
     }
 
     private const int TileItems = 64;
@@ -33,12 +33,12 @@ internal static unsafe class DirectCopy
         int rank = 0;
         for (int i = 0; i < shape.Length; i++)
         {
-            nint count = shape[i];
-            if (count == 0)
+            nint itemCount = shape[i];
+            if (itemCount == 0)
                 return;
-            if (count == 1)
+            if (itemCount == 1)
                 continue;
-            dims[rank++] = new Dim { Count = count, DstStride = dstByteStrides[i], SrcStride = srcByteStrides[i] };
+            dims[rank++] = new Dim { Count = itemCount, DstByteStride = dstByteStrides[i], SrcByteStride = srcByteStrides[i] };
         }
         dims = dims[..rank];
 
@@ -49,12 +49,12 @@ internal static unsafe class DirectCopy
             for (int i = 0; i < dims.Length; i++)
             {
                 ref Dim dim = ref dims[i];
-                if (dim.DstStride < 0)
+                if (dim.DstByteStride < 0)
                 {
-                    dst += (dim.Count - 1) * dim.DstStride;
-                    src += (dim.Count - 1) * dim.SrcStride;
-                    dim.DstStride = -dim.DstStride;
-                    dim.SrcStride = -dim.SrcStride;
+                    dst += (dim.Count - 1) * dim.DstByteStride;
+                    src += (dim.Count - 1) * dim.SrcByteStride;
+                    dim.DstByteStride = -dim.DstByteStride;
+                    dim.SrcByteStride = -dim.SrcByteStride;
                 }
             }
             SortByDestinationStride(dims);
@@ -73,7 +73,7 @@ internal static unsafe class DirectCopy
         Span<nint> counts = stackalloc nint[dims.Length];
         for (int i = 0; i < dims.Length; i++)
         {
-            byteStrides[i] = Math.Abs(dims[i].DstStride);
+            byteStrides[i] = Math.Abs(dims[i].DstByteStride);
             counts[i] = dims[i].Count;
         }
         byteStrides.Sort(counts);
@@ -93,8 +93,8 @@ internal static unsafe class DirectCopy
         {
             Dim key = dims[i];
             int j = i - 1;
-            while (j >= 0 && (dims[j].DstStride < key.DstStride
-                || (dims[j].DstStride == key.DstStride && Math.Abs(dims[j].SrcStride) < Math.Abs(key.SrcStride))))
+            while (j >= 0 && (dims[j].DstByteStride < key.DstByteStride
+                || (dims[j].DstByteStride == key.DstByteStride && Math.Abs(dims[j].SrcByteStride) < Math.Abs(key.SrcByteStride))))
             {
                 dims[j + 1] = dims[j];
                 j--;
@@ -112,11 +112,11 @@ internal static unsafe class DirectCopy
         {
             ref Dim outer = ref dims[last];
             Dim inner = dims[i];
-            if (outer.DstStride == inner.DstStride * inner.Count && outer.SrcStride == inner.SrcStride * inner.Count)
+            if (outer.DstByteStride == inner.DstByteStride * inner.Count && outer.SrcByteStride == inner.SrcByteStride * inner.Count)
             {
                 outer.Count *= inner.Count;
-                outer.DstStride = inner.DstStride;
-                outer.SrcStride = inner.SrcStride;
+                outer.DstByteStride = inner.DstByteStride;
+                outer.SrcByteStride = inner.SrcByteStride;
             }
             else
             {
@@ -138,7 +138,7 @@ internal static unsafe class DirectCopy
         Span<nint> index = stackalloc nint[dims.Length];
         index.Clear();
 
-        if (inner.DstStride == itemSize && inner.SrcStride == itemSize)
+        if (inner.DstByteStride == itemSize && inner.SrcByteStride == itemSize)
         {
             nint runByteLength = inner.Count * itemSize;
             do
@@ -147,13 +147,13 @@ internal static unsafe class DirectCopy
             return;
         }
 
-        if (reorderable && inner.DstStride == itemSize && !outer.IsEmpty && Math.Abs(inner.SrcStride) > TileMaxSmallByteStride)
+        if (reorderable && inner.DstByteStride == itemSize && !outer.IsEmpty && Math.Abs(inner.SrcByteStride) > TileMaxSmallByteStride)
         {
             int tileDim = -1;
             for (int i = 0; i < outer.Length; i++)
             {
-                nint byteStride = Math.Abs(outer[i].SrcStride);
-                if (byteStride <= TileMaxSmallByteStride && (tileDim < 0 || byteStride < Math.Abs(outer[tileDim].SrcStride)))
+                nint byteStride = Math.Abs(outer[i].SrcByteStride);
+                if (byteStride <= TileMaxSmallByteStride && (tileDim < 0 || byteStride < Math.Abs(outer[tileDim].SrcByteStride)))
                     tileDim = i;
             }
             if (tileDim >= 0)
@@ -170,7 +170,7 @@ internal static unsafe class DirectCopy
         }
 
         do
-            Row(dst, inner.DstStride, src, inner.SrcStride, inner.Count, itemSize);
+            Row(dst, inner.DstByteStride, src, inner.SrcByteStride, inner.Count, itemSize);
         while (Advance(outer, index, ref dst, ref src));
     }
 
@@ -181,13 +181,13 @@ internal static unsafe class DirectCopy
         for (int k = dims.Length - 1; k >= 0; k--)
         {
             ref Dim dim = ref dims[k];
-            dst += dim.DstStride;
-            src += dim.SrcStride;
+            dst += dim.DstByteStride;
+            src += dim.SrcByteStride;
             if (++index[k] < dim.Count)
                 return true;
             index[k] = 0;
-            dst -= dim.DstStride * dim.Count;
-            src -= dim.SrcStride * dim.Count;
+            dst -= dim.DstByteStride * dim.Count;
+            src -= dim.SrcByteStride * dim.Count;
         }
         return false;
     }
@@ -206,39 +206,39 @@ internal static unsafe class DirectCopy
         }
     }
 
-    /// <summary>One strided row: dst[i * dstStride] = src[i * srcStride].</summary>
-    internal static void Row(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint count, nint itemSize)
+    /// <summary>One strided row: dst[i * dstByteStride] = src[i * srcByteStride].</summary>
+    internal static void Row(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint itemCount, nint itemSize)
     {
         switch (itemSize)
         {
-            case 1: RowOf<byte>(dst, dstByteStride, src, srcByteStride, count); break;
-            case 2: RowOf<ushort>(dst, dstByteStride, src, srcByteStride, count); break;
-            case 4: RowOf<uint>(dst, dstByteStride, src, srcByteStride, count); break;
-            case 8: RowOf<ulong>(dst, dstByteStride, src, srcByteStride, count); break;
-            case 16: RowOf<Vector128<byte>>(dst, dstByteStride, src, srcByteStride, count); break;
+            case 1: RowOf<byte>(dst, dstByteStride, src, srcByteStride, itemCount); break;
+            case 2: RowOf<ushort>(dst, dstByteStride, src, srcByteStride, itemCount); break;
+            case 4: RowOf<uint>(dst, dstByteStride, src, srcByteStride, itemCount); break;
+            case 8: RowOf<ulong>(dst, dstByteStride, src, srcByteStride, itemCount); break;
+            case 16: RowOf<Vector128<byte>>(dst, dstByteStride, src, srcByteStride, itemCount); break;
             default:
-                for (nint i = 0; i < count; i++)
+                for (nint i = 0; i < itemCount; i++)
                     Buffer.MemoryCopy(src + i * srcByteStride, dst + i * dstByteStride, itemSize, itemSize);
                 break;
         }
     }
 
-    private static void RowOf<T>(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint count)
+    private static void RowOf<T>(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint itemCount)
         where T : unmanaged
     {
         nint itemSize = sizeof(T);
         if (dstByteStride == itemSize)
         {
-            if (srcByteStride == -itemSize && Reverse.TryRow<T>(dst, src, count))
+            if (srcByteStride == -itemSize && Reverse.TryRow<T>(dst, src, itemCount))
                 return;
             if (itemSize == 8 && srcByteStride == 16 && Avx2.IsSupported)
             {
-                GatherEveryOther8(dst, src, count);
+                GatherEveryOther8(dst, src, itemCount);
                 return;
             }
         }
         nint i = 0;
-        for (; i + 4 <= count; i += 4)
+        for (; i + 4 <= itemCount; i += 4)
         {
             T a = Unsafe.ReadUnaligned<T>(src);
             T b = Unsafe.ReadUnaligned<T>(src + srcByteStride);
@@ -251,7 +251,7 @@ internal static unsafe class DirectCopy
             src += 4 * srcByteStride;
             dst += 4 * dstByteStride;
         }
-        for (; i < count; i++)
+        for (; i < itemCount; i++)
         {
             Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<T>(src));
             src += srcByteStride;
@@ -260,18 +260,18 @@ internal static unsafe class DirectCopy
     }
 
     /// <summary>dst[i] = src[2i] for 8-byte items: two loads, an unpack and a lane permute per 4 items.</summary>
-    private static void GatherEveryOther8(byte* dst, byte* src, nint count)
+    private static void GatherEveryOther8(byte* dst, byte* src, nint itemCount)
     {
         nint i = 0;
-        // i + 4 < count: the second load reads 8 bytes past item i+3's slot, which item i+4 covers.
-        for (; i + 4 < count; i += 4)
+        // i + 4 < itemCount: the second load reads 8 bytes past item i+3's slot, which item i+4 covers.
+        for (; i + 4 < itemCount; i += 4)
         {
             Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src + i * 16));
             Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src + i * 16 + 32));
             Vector256<ulong> interleaved = Avx2.UnpackLow(v0, v1);
             Avx.Store((ulong*)(dst + i * 8), Avx2.Permute4x64(interleaved, 0b11_01_10_00));
         }
-        for (; i < count; i++)
+        for (; i < itemCount; i++)
             Unsafe.WriteUnaligned(dst + i * 8, Unsafe.ReadUnaligned<ulong>(src + i * 16));
     }
 
@@ -282,7 +282,7 @@ internal static unsafe class DirectCopy
     /// </summary>
     private static void Tile(byte* dst, byte* src, Dim across, Dim inner, nint itemSize)
     {
-        bool vector = itemSize is 4 or 8 && across.SrcStride == itemSize && Avx2.IsSupported;
+        bool vector = itemSize is 4 or 8 && across.SrcByteStride == itemSize && Avx2.IsSupported;
         for (nint a0 = 0; a0 < across.Count; a0 += TileItems)
         {
             nint aEnd = Math.Min(a0 + TileItems, across.Count);
@@ -290,7 +290,7 @@ internal static unsafe class DirectCopy
             {
                 nint bEnd = Math.Min(b0 + TileItems, inner.Count);
                 if (vector)
-                    TileVector(dst, src, across.DstStride, inner.SrcStride, itemSize, a0, aEnd, b0, bEnd);
+                    TileVector(dst, src, across.DstByteStride, inner.SrcByteStride, itemSize, a0, aEnd, b0, bEnd);
                 else
                     TileScalar(dst, src, across, inner, itemSize, a0, aEnd, b0, bEnd);
             }
@@ -301,8 +301,8 @@ internal static unsafe class DirectCopy
         nint a0, nint aEnd, nint b0, nint bEnd)
     {
         for (nint a = a0; a < aEnd; a++)
-            Row(dst + a * across.DstStride + b0 * inner.DstStride, inner.DstStride,
-                src + a * across.SrcStride + b0 * inner.SrcStride, inner.SrcStride, bEnd - b0, itemSize);
+            Row(dst + a * across.DstByteStride + b0 * inner.DstByteStride, inner.DstByteStride,
+                src + a * across.SrcByteStride + b0 * inner.SrcByteStride, inner.SrcByteStride, bEnd - b0, itemSize);
     }
 
     /// <summary>
@@ -310,7 +310,7 @@ internal static unsafe class DirectCopy
     /// registers (four 4x4 for 8-byte items), so each 64-byte line read or written is used whole while in cache.
     /// Edges go through <see cref="Row"/>.
     /// </summary>
-    private static void TileVector(byte* dst, byte* src, nint dstStrideA, nint srcStrideB, nint itemSize,
+    private static void TileVector(byte* dst, byte* src, nint dstByteStrideA, nint srcByteStrideB, nint itemSize,
         nint a0, nint aEnd, nint b0, nint bEnd)
     {
         nint aVectorEnd = a0 + ((aEnd - a0) & ~(nint)7);
@@ -321,36 +321,36 @@ internal static unsafe class DirectCopy
             {
                 if (itemSize == 8)
                 {
-                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b);
-                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a, b + 4);
-                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b);
-                    Transpose4x4(dst, src, dstStrideA, srcStrideB, a + 4, b + 4);
+                    Transpose4x4(dst, src, dstByteStrideA, srcByteStrideB, a, b);
+                    Transpose4x4(dst, src, dstByteStrideA, srcByteStrideB, a, b + 4);
+                    Transpose4x4(dst, src, dstByteStrideA, srcByteStrideB, a + 4, b);
+                    Transpose4x4(dst, src, dstByteStrideA, srcByteStrideB, a + 4, b + 4);
                 }
                 else
                 {
-                    Transpose8x8(dst, src, dstStrideA, srcStrideB, a, b);
+                    Transpose8x8(dst, src, dstByteStrideA, srcByteStrideB, a, b);
                 }
             }
             for (nint k = a; k < a + 8 && bVectorEnd < bEnd; k++)
-                Row(dst + k * dstStrideA + bVectorEnd * itemSize, itemSize, src + k * itemSize + bVectorEnd * srcStrideB, srcStrideB, bEnd - bVectorEnd, itemSize);
+                Row(dst + k * dstByteStrideA + bVectorEnd * itemSize, itemSize, src + k * itemSize + bVectorEnd * srcByteStrideB, srcByteStrideB, bEnd - bVectorEnd, itemSize);
         }
         for (nint a = aVectorEnd; a < aEnd; a++)
-            Row(dst + a * dstStrideA + b0 * itemSize, itemSize, src + a * itemSize + b0 * srcStrideB, srcStrideB, bEnd - b0, itemSize);
+            Row(dst + a * dstByteStrideA + b0 * itemSize, itemSize, src + a * itemSize + b0 * srcByteStrideB, srcByteStrideB, bEnd - b0, itemSize);
     }
 
     /// <summary>An 8x8 block of 4-byte items: unpack, shuffle, then swap 128-bit halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(byte* dst, byte* src, nint dstStrideA, nint srcStrideB, nint a, nint b)
+    private static void Transpose8x8(byte* dst, byte* src, nint dstByteStrideA, nint srcByteStrideB, nint a, nint b)
     {
-        byte* s = src + a * 4 + b * srcStrideB;
+        byte* s = src + a * 4 + b * srcByteStrideB;
         Vector256<float> r0 = Avx.LoadVector256((float*)s);
-        Vector256<float> r1 = Avx.LoadVector256((float*)(s + srcStrideB));
-        Vector256<float> r2 = Avx.LoadVector256((float*)(s + 2 * srcStrideB));
-        Vector256<float> r3 = Avx.LoadVector256((float*)(s + 3 * srcStrideB));
-        Vector256<float> r4 = Avx.LoadVector256((float*)(s + 4 * srcStrideB));
-        Vector256<float> r5 = Avx.LoadVector256((float*)(s + 5 * srcStrideB));
-        Vector256<float> r6 = Avx.LoadVector256((float*)(s + 6 * srcStrideB));
-        Vector256<float> r7 = Avx.LoadVector256((float*)(s + 7 * srcStrideB));
+        Vector256<float> r1 = Avx.LoadVector256((float*)(s + srcByteStrideB));
+        Vector256<float> r2 = Avx.LoadVector256((float*)(s + 2 * srcByteStrideB));
+        Vector256<float> r3 = Avx.LoadVector256((float*)(s + 3 * srcByteStrideB));
+        Vector256<float> r4 = Avx.LoadVector256((float*)(s + 4 * srcByteStrideB));
+        Vector256<float> r5 = Avx.LoadVector256((float*)(s + 5 * srcByteStrideB));
+        Vector256<float> r6 = Avx.LoadVector256((float*)(s + 6 * srcByteStrideB));
+        Vector256<float> r7 = Avx.LoadVector256((float*)(s + 7 * srcByteStrideB));
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
@@ -359,33 +359,33 @@ internal static unsafe class DirectCopy
         Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        byte* d = dst + a * dstStrideA + b * 4;
+        byte* d = dst + a * dstByteStrideA + b * 4;
         Avx.Store((float*)d, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store((float*)(d + dstStrideA), Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store((float*)(d + 2 * dstStrideA), Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store((float*)(d + 3 * dstStrideA), Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store((float*)(d + 4 * dstStrideA), Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store((float*)(d + 5 * dstStrideA), Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store((float*)(d + 6 * dstStrideA), Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store((float*)(d + 7 * dstStrideA), Avx.Permute2x128(u3, u7, 0x31));
+        Avx.Store((float*)(d + dstByteStrideA), Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store((float*)(d + 2 * dstByteStrideA), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store((float*)(d + 3 * dstByteStrideA), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store((float*)(d + 4 * dstByteStrideA), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store((float*)(d + 5 * dstByteStrideA), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store((float*)(d + 6 * dstByteStrideA), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store((float*)(d + 7 * dstByteStrideA), Avx.Permute2x128(u3, u7, 0x31));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4x4(byte* dst, byte* src, nint dstStrideA, nint srcStrideB, nint a, nint b)
+    private static void Transpose4x4(byte* dst, byte* src, nint dstByteStrideA, nint srcByteStrideB, nint a, nint b)
     {
-        byte* s = src + a * 8 + b * srcStrideB;
+        byte* s = src + a * 8 + b * srcByteStrideB;
         Vector256<double> r0 = Avx.LoadVector256((double*)s);
-        Vector256<double> r1 = Avx.LoadVector256((double*)(s + srcStrideB));
-        Vector256<double> r2 = Avx.LoadVector256((double*)(s + 2 * srcStrideB));
-        Vector256<double> r3 = Avx.LoadVector256((double*)(s + 3 * srcStrideB));
+        Vector256<double> r1 = Avx.LoadVector256((double*)(s + srcByteStrideB));
+        Vector256<double> r2 = Avx.LoadVector256((double*)(s + 2 * srcByteStrideB));
+        Vector256<double> r3 = Avx.LoadVector256((double*)(s + 3 * srcByteStrideB));
         Vector256<double> t0 = Avx.UnpackLow(r0, r1);
         Vector256<double> t1 = Avx.UnpackHigh(r0, r1);
         Vector256<double> t2 = Avx.UnpackLow(r2, r3);
         Vector256<double> t3 = Avx.UnpackHigh(r2, r3);
-        byte* d = dst + a * dstStrideA + b * 8;
+        byte* d = dst + a * dstByteStrideA + b * 8;
         Avx.Store((double*)d, Avx.Permute2x128(t0, t2, 0x20));
-        Avx.Store((double*)(d + dstStrideA), Avx.Permute2x128(t1, t3, 0x20));
-        Avx.Store((double*)(d + 2 * dstStrideA), Avx.Permute2x128(t0, t2, 0x31));
-        Avx.Store((double*)(d + 3 * dstStrideA), Avx.Permute2x128(t1, t3, 0x31));
+        Avx.Store((double*)(d + dstByteStrideA), Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store((double*)(d + 2 * dstByteStrideA), Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store((double*)(d + 3 * dstByteStrideA), Avx.Permute2x128(t1, t3, 0x31));
     }
 }

@@ -20,13 +20,13 @@ internal static unsafe class PairedWalk
     {
         if (dimension == stopBefore)
             return visitor.Visit(aPointer, bPointer);
-        nint aStride = a.ByteStrides[dimension], bStride = b.ByteStrides[dimension];
+        nint aByteStride = a.ByteStrides[dimension], bByteStride = b.ByteStrides[dimension];
         nint aSuboffset = a.Suboffsets.IsEmpty ? -1 : a.Suboffsets[dimension];
         nint bSuboffset = b.Suboffsets.IsEmpty ? -1 : b.Suboffsets[dimension];
         for (nint i = 0; i < shape[dimension]; i++)
         {
-            byte* p = aPointer + i * aStride;
-            byte* q = bPointer + i * bStride;
+            byte* p = aPointer + i * aByteStride;
+            byte* q = bPointer + i * bByteStride;
             if (aSuboffset >= 0)
                 p = *(byte**)p + aSuboffset;
             if (bSuboffset >= 0)

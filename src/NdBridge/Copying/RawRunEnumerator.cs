@@ -29,7 +29,7 @@ internal unsafe ref struct RawRunEnumerator
     private readonly nint _chunkByteLength;
     private nint _runByteOffset;
     private byte* _runPointer;
-    private nint _chunkStart;
+    private nint _chunkByteOffset;
     private bool _started;
     private bool _done;
     private Span<byte> _current;
@@ -98,20 +98,20 @@ internal unsafe ref struct RawRunEnumerator
             if (_indirect)
                 _runPointer = Address();
         }
-        else if (_chunkStart >= _runByteLength)
+        else if (_chunkByteOffset >= _runByteLength)
         {
             if (!AdvanceIndex())
             {
                 _done = true;
                 return false;
             }
-            _chunkStart = 0;
+            _chunkByteOffset = 0;
         }
-        int length = (int)Math.Min(_chunkByteLength, _runByteLength - _chunkStart);
+        int byteLength = (int)Math.Min(_chunkByteLength, _runByteLength - _chunkByteOffset);
         _current = _indirect
-            ? new Span<byte>(_runPointer + _chunkStart, length)
-            : MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref _origin, _runByteOffset + _chunkStart), length);
-        _chunkStart += length;
+            ? new Span<byte>(_runPointer + _chunkByteOffset, byteLength)
+            : MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref _origin, _runByteOffset + _chunkByteOffset), byteLength);
+        _chunkByteOffset += byteLength;
         return true;
     }
 
