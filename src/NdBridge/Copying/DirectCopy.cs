@@ -11,8 +11,23 @@ namespace NdBridge.Copying;
 /// the inner loop to block copy, reverse, gather or a cache-tiled transpose.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A destination that aliases itself (a stride of 0, overlapping strides) is written in C order, so the
 /// last element in C order wins, as copying through a temporary would give.
+/// </para>
+/// <para>
+/// In bounds: callers pass layouts whose every element is valid memory (proven or trusted by the buffer);
+/// the kernels touch only element bytes, except the every-other gather, whose wide load ends inside the
+/// next element of the same row.
+/// </para>
+/// <code>
+///   a.T of a 4096 x 4096 double matrix, copied to C order:
+///   dims (count, dst stride, src stride) = (4096, 32768, 8) (4096, 8, 32768)
+///   inner run strided in the source -> 64 x 64 tiles, each cut into 8 x 8 register transposes:
+///     src rows b..b+7, 64 bytes each  --transpose-->  dst rows a..a+7, 64 bytes each
+///   a[:, :4096] of 4096 x 4104: (4096, 32768, 32832) (4096, 8, 8) -> 4096 block copies of 32 KiB
+///   a (C): (4096, 32768, 32768) (4096, 8, 8) merge into (16777216, 8, 8) -> one block copy
+/// </code>
 /// </remarks>
 internal static unsafe class DirectCopy
 {
