@@ -226,6 +226,26 @@ public sealed class NdBufferCopyingTests
     }
 
     [Fact]
+    public void ScalarsAndEmptyBuffersCopy()
+    {
+        using NdBuffer scalar = NdBuffer.FromArray(new[] { 2.5 }, []);
+        Assert.Equal(BitConverter.GetBytes(2.5), scalar.ToByteArray(MemoryOrder.Any));
+        using NdBuffer scalarCopy = scalar.ToContiguous(MemoryOrder.F, BufferFormat.Parse(">d"));
+        Assert.Equal(BitConverter.GetBytes(2.5).Reverse(), scalarCopy.ToByteArray());
+        Assert.True(scalar.ValueEquals(scalarCopy));
+        using NdBuffer full = NdBuffer.FromArray(new double[6], [2, 3]);
+        using NdBuffer empty = full.Slice(1, 1, 1);
+        Assert.Equal(0, empty.ElementCount);
+        Assert.Empty(empty.ToByteArray());
+        using NdBuffer emptyCopy = empty.ToContiguous();
+        Assert.Equal([2, 0], emptyCopy.Shape.ToArray());
+        int runs = 0;
+        foreach (ReadOnlySpan<double> run in empty.EnumerateReadOnlyRuns<double>())
+            runs++;
+        Assert.Equal(0, runs);
+    }
+
+    [Fact]
     public void BadCopiesAreRefusedNamingWhatIsWrong()
     {
         using NdBuffer a = NdBuffer.FromArray(new double[6], [2, 3]);
