@@ -102,7 +102,7 @@ internal static unsafe class DirectCopy
         return false;
     }
 
-    private static void SortByDestinationStride(Span<Dim> dims)
+    internal static void SortByDestinationStride(Span<Dim> dims)
     {
         for (int i = 1; i < dims.Length; i++)
         {

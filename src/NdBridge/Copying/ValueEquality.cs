@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Buffers.Binary;
 
 namespace NdBridge.Copying;
@@ -34,8 +36,121 @@ internal static unsafe class ValueEquality
             if ((a.Leaves[i].Kind == ScalarKind.Bytes) != (b.Leaves[i].Kind == ScalarKind.Bytes))
                 return false;
         }
-        var comparer = new ItemComparer(a, b, IsBytewise(a, b));
+        bool bytewise = IsBytewise(a, b);
+        RunKind runKind = bytewise ? RunKind.Bytes : FloatRunKind(a, b);
+        if (runKind != RunKind.None && !a.Operand.HasIndirection && !b.Operand.HasIndirection)
+            return EqualByRuns(shape, a, b, runKind);
+        var comparer = new ItemComparer(a, b, bytewise);
         return PairedWalk.Walk(0, shape.Length, shape, a.Operand, a.Operand.Origin, b.Operand, b.Operand.Origin, ref comparer);
+    }
+
+    private enum RunKind { None, Bytes, Float32, Float64 }
+
+    /// <summary>Both items one native-order <c>f</c> or <c>d</c>: compared a vector at a time, IEEE equality.</summary>
+    private static RunKind FloatRunKind(in Side a, in Side b)
+    {
+        if (a.Leaves.Length != 1 || a.ItemSize != b.ItemSize || !a.Leaves.SequenceEqual(b.Leaves))
+            return RunKind.None;
+        ValueLeaf leaf = a.Leaves[0];
+        if (leaf.Kind != ScalarKind.Float || leaf.ByteOffset != 0 || leaf.ByteSize != a.ItemSize || leaf.IsBigEndian == BitConverter.IsLittleEndian)
+            return RunKind.None;
+        return leaf.ByteSize switch { 4 => RunKind.Float32, 8 => RunKind.Float64, _ => RunKind.None };
+    }
+
+    /// <summary>Direct layouts walked together, dimensions merged, innermost contiguous runs compared whole.</summary>
+    private static bool EqualByRuns(ReadOnlySpan<nint> shape, in Side a, in Side b, RunKind runKind)
+    {
+        nint itemSize = a.ItemSize;
+        byte* x = a.Operand.Origin, y = b.Operand.Origin;
+        Span<DirectCopy.Dim> dims = stackalloc DirectCopy.Dim[shape.Length];
+        int rank = 0;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == 1)
+                continue;
+            var dim = new DirectCopy.Dim { Count = shape[i], DstByteStride = a.Operand.ByteStrides[i], SrcByteStride = b.Operand.ByteStrides[i] };
+            if (dim.DstByteStride < 0)
+            {
+                // Walking a dimension backwards in both pairs the same elements.
+                x += (dim.Count - 1) * dim.DstByteStride;
+                y += (dim.Count - 1) * dim.SrcByteStride;
+                dim.DstByteStride = -dim.DstByteStride;
+                dim.SrcByteStride = -dim.SrcByteStride;
+            }
+            dims[rank++] = dim;
+        }
+        dims = dims[..rank];
+        DirectCopy.SortByDestinationStride(dims);
+        dims = dims[..DirectCopy.Coalesce(dims)];
+        if (dims.IsEmpty)
+            return RunEqual(x, y, itemSize, runKind);
+
+        DirectCopy.Dim inner = dims[^1];
+        Span<DirectCopy.Dim> outer = dims[..^1];
+        Span<nint> index = stackalloc nint[outer.Length];
+        index.Clear();
+        bool contiguous = inner.DstByteStride == itemSize && inner.SrcByteStride == itemSize;
+        do
+        {
+            if (contiguous)
+            {
+                if (!RunEqual(x, y, inner.Count * itemSize, runKind))
+                    return false;
+                continue;
+            }
+            for (nint i = 0; i < inner.Count; i++)
+            {
+                if (!RunEqual(x + i * inner.DstByteStride, y + i * inner.SrcByteStride, itemSize, runKind))
+                    return false;
+            }
+        }
+        while (DirectCopy.Advance(outer, index, ref x, ref y));
+        return true;
+    }
+
+    private static bool RunEqual(byte* x, byte* y, nint byteLength, RunKind runKind)
+    {
+        switch (runKind)
+        {
+            case RunKind.Float64:
+            {
+                nint itemCount = byteLength / 8, i = 0;
+                for (; i + Vector256<double>.Count <= itemCount; i += Vector256<double>.Count)
+                {
+                    if (!Vector256.EqualsAll(Vector256.Load((double*)x + i), Vector256.Load((double*)y + i)))
+                        return false;
+                }
+                for (; i < itemCount; i++)
+                {
+                    if (Unsafe.ReadUnaligned<double>(x + i * 8) != Unsafe.ReadUnaligned<double>(y + i * 8))
+                        return false;
+                }
+                return true;
+            }
+            case RunKind.Float32:
+            {
+                nint itemCount = byteLength / 4, i = 0;
+                for (; i + Vector256<float>.Count <= itemCount; i += Vector256<float>.Count)
+                {
+                    if (!Vector256.EqualsAll(Vector256.Load((float*)x + i), Vector256.Load((float*)y + i)))
+                        return false;
+                }
+                for (; i < itemCount; i++)
+                {
+                    if (Unsafe.ReadUnaligned<float>(x + i * 4) != Unsafe.ReadUnaligned<float>(y + i * 4))
+                        return false;
+                }
+                return true;
+            }
+            default:
+                for (nint done = 0; done < byteLength; done += int.MaxValue)
+                {
+                    int chunkByteLength = (int)Math.Min(int.MaxValue, byteLength - done);
+                    if (!new ReadOnlySpan<byte>(x + done, chunkByteLength).SequenceEqual(new ReadOnlySpan<byte>(y + done, chunkByteLength)))
+                        return false;
+                }
+                return true;
+        }
     }
 
     /// <summary>

@@ -226,6 +226,34 @@ public sealed class NdBufferCopyingTests
     }
 
     [Fact]
+    public void WholeRunsCompareAsIeeeNumbers()
+    {
+        // Long enough for the vector loops: NaN anywhere is unequal, -0.0 equals 0.0, a transposed copy is equal.
+        double[] values = Enumerable.Range(0, 4 * 19).Select(i => i * 0.5).ToArray();
+        double[] negativeZero = (double[])values.Clone();
+        negativeZero[0] = -0.0;
+        double[] withNaN = (double[])values.Clone();
+        withNaN[41] = double.NaN;
+        using NdBuffer a = NdBuffer.FromArray(values, [4, 19]);
+        using NdBuffer b = NdBuffer.FromArray(negativeZero, [4, 19]);
+        using NdBuffer c = NdBuffer.FromArray(withNaN, [4, 19]);
+        Assert.True(a.ValueEquals(b));
+        Assert.False(c.ValueEquals(c));
+        using NdBuffer fortran = a.ToContiguous(MemoryOrder.F);
+        Assert.True(a.ValueEquals(fortran));
+        using NdBuffer transposed = a.Transpose();
+        Assert.False(transposed.ValueEquals(a));
+        using NdBuffer transposedCopy = transposed.ToContiguous();
+        Assert.True(transposed.ValueEquals(transposedCopy));
+        float[] singles = values.Select(v => (float)v).ToArray();
+        singles[70] = float.NaN;
+        using NdBuffer f = NdBuffer.FromArray(singles, [4, 19]);
+        Assert.False(f.ValueEquals(f));
+        using NdBuffer fSlice = f.Slice(0, 0, 3);
+        Assert.True(fSlice.ValueEquals(fSlice));
+    }
+
+    [Fact]
     public void ScalarsAndEmptyBuffersCopy()
     {
         using NdBuffer scalar = NdBuffer.FromArray(new[] { 2.5 }, []);
