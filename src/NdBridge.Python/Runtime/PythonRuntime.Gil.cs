@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+
+namespace NdBridge.Python;
+
+public sealed unsafe partial class PythonRuntime
+{
+    [ThreadStatic] private static int t_depth;
+    [ThreadStatic] private static int t_gilState;
+
+    private static readonly ConcurrentQueue<PendingRelease> s_releaseQueue = new();
+    private static long s_liveObjects;
+    private static int s_openScopes;
+
+    internal static int ScopeDepth => t_depth;
+
+    internal static unsafe PythonGil EnterScope(bool drain = true)
+    {
+        if (t_depth == 0)
+        {
+            // Counted before the check, so Shutdown sees this scope or this scope sees the shutdown.
+            Interlocked.Increment(ref s_openScopes);
+            var current = s_current;
+            if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
+            {
+                Interlocked.Decrement(ref s_openScopes);
+                ThrowHelper.ThrowPythonNotRunning();
+            }
+            t_gilState = CPython.PyGILState_Ensure();
+        }
+        var depth = ++t_depth;
+        if (drain && !s_releaseQueue.IsEmpty)
+        {
+            try
+            {
+                DrainQueueHoldingGil();
+            }
+            catch
+            {
+                LeaveScope(Environment.CurrentManagedThreadId, depth); // never leave the GIL held by a scope nobody owns
+                throw;
+            }
+        }
+        return new PythonGil(Environment.CurrentManagedThreadId, depth);
+    }
+
+    internal static unsafe void LeaveScope(int threadId, int depth)
+    {
+        if (threadId != Environment.CurrentManagedThreadId)
+            ThrowHelper.ThrowInvalidOperation("A PythonGil scope was disposed on another thread than the one that acquired it.");
+        if (depth != t_depth)
+            ThrowHelper.ThrowInvalidOperation($"PythonGil scopes must be disposed in reverse order (disposing depth {depth}, current depth {t_depth}).");
+        if (--t_depth == 0)
+        {
+            CPython.PyGILState_Release(t_gilState);
+            Interlocked.Decrement(ref s_openScopes);
+        }
+    }
+
+    /// <summary>
+    /// Releases the Python references that finalizers queued (they never take the GIL). Also done on
+    /// every <see cref="PythonGil"/> entry.
+    /// </summary>
+    /// <returns>How many references were released.</returns>
+    public int DrainReleaseQueue()
+    {
+        using var gil = EnterScope(drain: false);
+        return DrainQueueHoldingGil();
+    }
+
+    /// <summary>Releases finalizers queued that no scope entry has performed yet.</summary>
+    public static int PendingReleaseCount => s_releaseQueue.Count;
+
+    private static int DrainQueueHoldingGil()
+    {
+        var released = 0;
+        while (s_releaseQueue.TryDequeue(out var pending))
+        {
+            pending.Release(pending.State);
+            Interlocked.Decrement(ref s_liveObjects);
+            released++;
+        }
+        return released;
+    }
+
+    /// <summary>
+    /// Counts one more NdBridge object that needs the interpreter (a <see cref="PythonObject"/>, an import's
+    /// held <c>Py_buffer</c>, ...): <see cref="Shutdown"/> refuses while any is alive. Pair with <see cref="Release"/>.
+    /// </summary>
+    internal static void RegisterDependent() => Interlocked.Increment(ref s_liveObjects);
+
+    /// <summary>
+    /// Runs <paramref name="release"/>(<paramref name="state"/>) with the GIL held and unregisters one dependent.
+    /// From a finalizer it is only queued (finalizers never take the GIL): the next scope entry or
+    /// <see cref="DrainReleaseQueue"/> runs it. After the interpreter was finalised it is a no-op.
+    /// </summary>
+    /// <param name="state">What to release: a <c>PyObject*</c>, a native <c>Py_buffer*</c>, ...</param>
+    /// <param name="release">A static method that must not throw; called with the GIL held.</param>
+    /// <param name="fromFinalizer">True on the finalizer thread.</param>
+    internal static void Release(nint state, delegate*<nint, void> release, bool fromFinalizer)
+    {
+        var current = s_current;
+        if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
+        {
+            // The interpreter is gone (shut down, or finalised by its host): nothing to release into.
+            Interlocked.Decrement(ref s_liveObjects);
+            return;
+        }
+        if (fromFinalizer)
+        {
+            s_releaseQueue.Enqueue(new PendingRelease(state, release));
+            return;
+        }
+        using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
+        release(state);
+        Interlocked.Decrement(ref s_liveObjects);
+    }
+
+    /// <summary>The release of one owned reference (<c>Py_DecRef</c>), for <see cref="Release"/>.</summary>
+    internal static void DecRef(nint reference) => CPython.Py_DecRef(reference);
+
+    private readonly struct PendingRelease(nint state, delegate*<nint, void> release)
+    {
+        public readonly nint State = state;
+        public readonly delegate*<nint, void> Release = release;
+    }
+}
