@@ -12,7 +12,7 @@ namespace NdBridge.Copying;
 internal readonly unsafe ref struct StridedOperand
 {
     /// <summary>PyBUF_MAX_NDIM.</summary>
-    public const int MaxRank = 64;
+    public const int MaxRank = StridedLayout.MaxRank;
 
     public readonly byte* Origin;
     public readonly ReadOnlySpan<nint> ByteStrides;
