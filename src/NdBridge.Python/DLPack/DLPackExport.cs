@@ -38,7 +38,7 @@ internal static unsafe class DLPackExport
         NdBuffer? copied = null;
         var source = buffer;
         if (copy == true)
-            source = copied = DLPackCopy.ToCContiguous(buffer);
+            source = copied = buffer.ToContiguous(MemoryOrder.C);
         try
         {
             if (!source.TryAcquireOwner())
@@ -67,14 +67,14 @@ internal static unsafe class DLPackExport
         if (buffer.IsDisposed)
             return "the NdBuffer was disposed";
         var layout = buffer.Layout;
-        if (layout.HasSuboffsets)
-            return "DLPack cannot describe suboffsets (a PIL-style indirect array); copy it to a direct layout first";
         if (!buffer.Format.TryToDLPack(out var dataType))
             return ExplainFormat(buffer.Format);
         if (dataType.Bits * dataType.Lanes != layout.ItemSize * 8)
             return $"the item size {layout.ItemSize} bytes differs from the {dataType.Bits * dataType.Lanes / 8} bytes of DLPack type {dataType}";
         if (copy)
-            return null; // a C-contiguous, writable copy has neither of the problems below
+            return null; // a C-contiguous, writable copy has none of the problems below
+        if (layout.HasSuboffsets)
+            return "DLPack cannot describe suboffsets (a PIL-style indirect array); pass copy=True for a copy";
         if (layout.ElementCount != 0)
         {
             for (var i = 0; i < layout.Rank; i++)
