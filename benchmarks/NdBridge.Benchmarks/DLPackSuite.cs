@@ -1,0 +1,107 @@
+using System.Globalization;
+using NdBridge.Python;
+
+namespace NdBridge.Benchmarks;
+
+/// <summary>
+/// DLPack handoff per call, both ways, beside the buffer-protocol handoff, against NumPy's own
+/// <c>np.from_dlpack(a)</c> of a NumPy array measured in the same run. Every call hands over a fresh
+/// exporter (a new <see cref="NdBuffer"/> for .NET → Python) and releases what it got.
+/// </summary>
+internal sealed class DLPackSuite : IBenchmarkSuite
+{
+    private const int CallsPerRepetition = 2000;
+
+    public string Title => "DLPack handoff";
+
+    public SuiteResult Run(BenchmarkContext context)
+    {
+        if (context.NumPy is null)
+            return new SuiteResult(Title, "Needs the embedded NumPy: " + NumPySession.Unavailable, ["handoff"], [], []);
+        var python = PythonRuntime.Current;
+        using var ns = python.NewNamespace();
+        python.Exec("""
+            import numpy as np
+            a = np.arange(64.0).reshape(8, 8)
+            from_dlpack = np.from_dlpack
+            def numpy_dlpack(x):
+                return np.from_dlpack(x)
+            def numpy_buffer(x):
+                return np.asarray(memoryview(x))
+            class Shim:
+                def __init__(self, f, g):
+                    self.f, self.g = f, g
+                def __dlpack__(self, **kwargs):
+                    return self.f(**kwargs)
+                def __dlpack_device__(self):
+                    return self.g()
+            """, ns);
+        using var array = ns.GetItem("a");
+        using var fromDLPack = ns.GetItem("from_dlpack");
+        using var numPyBuffer = ns.GetItem("numpy_buffer");
+        using var shimType = ns.GetItem("Shim");
+        var values = new double[64];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = i;
+
+        Action baseline = Repeat(() =>
+        {
+            using var result = fromDLPack.Call(array);
+        });
+        var cases = new List<(string Name, Action Run)>
+        {
+            ("NumPy → NumPy, buffer protocol: `np.asarray(memoryview(a))`", Repeat(() =>
+            {
+                using var result = numPyBuffer.Call(array);
+            })),
+            (".NET → NumPy, DLPack: fresh `NdBuffer` → `np.from_dlpack` (stand-alone `__dlpack__` producer)", Repeat(() =>
+            {
+                using var buffer = NdBuffer.FromArray(values, [8, 8]);
+                var (dlpack, device) = DLPackMethods.CreateStandalone(buffer);
+                using (dlpack)
+                using (device)
+                using (var shim = shimType.Call(dlpack, device))
+                using (var result = fromDLPack.Call(shim))
+                {
+                }
+            })),
+            (".NET → Python, DLPack capsule only: `PythonDLPack.ExportCapsule` of a fresh `NdBuffer`, never consumed", Repeat(() =>
+            {
+                using var buffer = NdBuffer.FromArray(values, [8, 8]);
+                using var capsule = PythonDLPack.ExportCapsule(buffer, (1, 1));
+            })),
+            ("NumPy → .NET, DLPack: `PythonDLPack.Import(a)` (versioned ask, TypeError, legacy), disposed", Repeat(() =>
+            {
+                using var buffer = PythonDLPack.Import(array);
+            })),
+        };
+
+        var rows = new List<IReadOnlyList<string>>();
+        var notes = new List<string>();
+        var (_, baselineAlone) = context.Pair(baseline, baseline);
+        rows.Add(["NumPy → NumPy, DLPack: `np.from_dlpack(a)` (baseline)", "1.00", Microseconds(baselineAlone)]);
+        foreach (var (name, run) in cases)
+        {
+            Console.WriteLine($"  {name}");
+            var (candidate, reference) = context.Pair(run, baseline);
+            rows.Add([name, (reference / candidate).ToString("0.00", CultureInfo.InvariantCulture), Microseconds(candidate)]);
+        }
+        notes.Add($"Each figure times {CallsPerRepetition} handoffs called from C# through `PythonObject.Call` (the baseline too), so the call overhead is in both.");
+        notes.Add("NumPy 1.24's `__dlpack__` rejects `max_version`: every import of a NumPy array pays one TypeError before the legacy call, as the array API prescribes.");
+        return new SuiteResult(Title,
+            "Per-call handoff of an 8×8 `double` array, as a ratio to NumPy's own `np.from_dlpack(a)` of a NumPy array timed in the same run " +
+            "(baseline time / candidate time; higher is faster). Each .NET → Python call creates a fresh `NdBuffer` exporter and releases it; " +
+            "each import is disposed. The µs column is the absolute time per handoff.",
+            ["handoff", "baseline / this", "µs per handoff"],
+            rows, notes);
+    }
+
+    private static Action Repeat(Action once) => () =>
+    {
+        for (var i = 0; i < CallsPerRepetition; i++)
+            once();
+    };
+
+    private static string Microseconds(double secondsPerRepetition) =>
+        (secondsPerRepetition / CallsPerRepetition * 1e6).ToString("0.00", CultureInfo.InvariantCulture);
+}
