@@ -41,12 +41,25 @@ internal static unsafe class DLPackExport
             source = copied = buffer.ToContiguous(MemoryOrder.C);
         try
         {
+            void* origin;
+            try
+            {
+                origin = source.DangerousGetPointer();
+            }
+            catch (ObjectDisposedException)
+            {
+                refusal = "the NdBuffer was disposed"; // by another thread since the check
+                return 0;
+            }
+            var managed = Allocate(source, origin, versioned, minorVersion.GetValueOrDefault(), isCopy: copied is not null);
+            // The pointer was read before the holder is taken: valid once the owner is proven alive.
             if (!source.TryAcquireOwner())
             {
+                NativeMemory.Free(managed);
                 refusal = "the NdBuffer was disposed";
                 return 0;
             }
-            var managed = Allocate(source, versioned, minorVersion.GetValueOrDefault(), isCopy: copied is not null);
+            Activate(managed, versioned, source.Owner);
             var capsule = CPython.PyCapsule_New(managed, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName, &DestroyCapsule);
             if (capsule == 0)
             {
@@ -101,8 +114,8 @@ internal static unsafe class DLPackExport
         }
     }
 
-    // One native block: the managed tensor, then shape[ndim] and strides[ndim] (int64, elements).
-    private static void* Allocate(NdBuffer buffer, bool versioned, uint minorVersion, bool isCopy)
+    // One native block: the managed tensor, then shape[ndim] and strides[ndim] (int64, elements). No holder yet.
+    private static void* Allocate(NdBuffer buffer, void* origin, bool versioned, uint minorVersion, bool isCopy)
     {
         var layout = buffer.Layout;
         var rank = layout.Rank;
@@ -121,25 +134,19 @@ internal static unsafe class DLPackExport
         }
 
         DLPackNative.DLTensor* tensor;
-        var handle = GCHandle.ToIntPtr(GCHandle.Alloc(buffer.Owner));
         if (versioned)
         {
             var v = (DLPackNative.DLManagedTensorVersioned*)block;
             v->version = new DLPackNative.DLPackVersion { major = DLPackNative.DLPACK_MAJOR_VERSION, minor = minorVersion };
-            v->manager_ctx = (void*)handle;
-            v->deleter = &DeleteVersioned;
             v->flags = (buffer.IsReadOnly ? DLPackNative.DLPACK_FLAG_BITMASK_READ_ONLY : 0)
                        | (isCopy ? DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED : 0);
             tensor = &v->dl_tensor;
         }
         else
         {
-            var l = (DLPackNative.DLManagedTensor*)block;
-            l->manager_ctx = (void*)handle;
-            l->deleter = &DeleteLegacy;
-            tensor = &l->dl_tensor;
+            tensor = &((DLPackNative.DLManagedTensor*)block)->dl_tensor;
         }
-        tensor->data = buffer.DangerousGetPointer();
+        tensor->data = origin;
         tensor->device = new DLPackNative.DLDevice { device_type = DLPackNative.kDLCPU, device_id = 0 };
         tensor->ndim = rank;
         var dataType = buffer.Format.ToDLPack();
@@ -147,9 +154,25 @@ internal static unsafe class DLPackExport
         tensor->shape = shape;
         tensor->strides = strides;
         tensor->byte_offset = 0;
+        return block;
+    }
+
+    // Gives the tensor its holder (already acquired on owner) and its deleter.
+    private static void Activate(void* managed, bool versioned, NdMemoryOwner owner)
+    {
+        var handle = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(owner));
+        if (versioned)
+        {
+            ((DLPackNative.DLManagedTensorVersioned*)managed)->manager_ctx = handle;
+            ((DLPackNative.DLManagedTensorVersioned*)managed)->deleter = &DeleteVersioned;
+        }
+        else
+        {
+            ((DLPackNative.DLManagedTensor*)managed)->manager_ctx = handle;
+            ((DLPackNative.DLManagedTensor*)managed)->deleter = &DeleteLegacy;
+        }
         Interlocked.Increment(ref s_tensorsCreated);
         MemoryDiagnostics.ExportStarted();
-        return block;
     }
 
     [UnmanagedCallersOnly]

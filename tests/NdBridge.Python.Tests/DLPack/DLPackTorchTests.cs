@@ -7,6 +7,7 @@ namespace NdBridge.Python.Tests.DLPack;
 /// torch 1.13 has no bool and no uint16/32/64 in DLPack, and aborts the process (std::terminate) on a negative
 /// DLPack stride, so those are left out.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed unsafe class DLPackTorchTests
 {
     private static PythonRuntime Python => PythonFixture.Runtime;
