@@ -17,8 +17,11 @@ switch (scenario)
     case "host-finalises":
         HostFinalises();
         break;
+    case "torch-dlpack":
+        TorchDLPack.Run();
+        break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | torch-dlpack");
         return 2;
 }
 Console.WriteLine("OK");
