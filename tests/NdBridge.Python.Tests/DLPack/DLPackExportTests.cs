@@ -115,24 +115,14 @@ public sealed unsafe class DLPackExportTests
         var values = new double[] { 1, 2, 3, 4, 5, 6 };
         using var buffer = NdBuffer.FromArray(values, [2, 3]);
         using var ns = DLPackPeer.NewScope();
-        var (dlpack, device) = DLPackMethods.CreateStandalone(buffer);
-        using (dlpack)
-        using (device)
-        {
-            ns.SetItem("shim", ns.GetItem("Shim").Call(dlpack, device));
-        }
+        DLPackPeer.SetShim(ns, "shim", buffer);
         Python.Exec("x = consume(shim, max_version=(1, 0))\nx.array[1, 2] = -7.5\nwriteable = x.array.flags.writeable\nversion = x.version\nx.close()", ns);
         Assert.True(ns.GetItem("writeable").As<bool>());
         Assert.Equal(-7.5, values[5]);
         Assert.Equal([1L, 0L], ns.GetItem("version").ToList<long>()); // max_version (1, 0): a (1, 0) tensor
 
         using var readOnly = buffer.AsReadOnly();
-        var (dlpack2, device2) = DLPackMethods.CreateStandalone(readOnly);
-        using (dlpack2)
-        using (device2)
-        {
-            ns.SetItem("shim", ns.GetItem("Shim").Call(dlpack2, device2));
-        }
+        DLPackPeer.SetShim(ns, "shim", readOnly);
         Python.Exec("""
             x = consume(shim, max_version=(1, 1))
             try:
@@ -157,12 +147,7 @@ public sealed unsafe class DLPackExportTests
             BitConverter.TryWriteBytes(bytes.AsSpan(i * 9 + 1), i * 1.5);
         using var buffer = NdBuffer.FromArray(bytes, BufferFormat.Parse("d"), new StridedLayout([4], [9], 8), 1, readOnly: true);
         using var ns = DLPackPeer.NewScope();
-        var (dlpack, device) = DLPackMethods.CreateStandalone(buffer);
-        using (dlpack)
-        using (device)
-        {
-            ns.SetItem("shim", ns.GetItem("Shim").Call(dlpack, device));
-        }
+        DLPackPeer.SetShim(ns, "shim", buffer);
         Python.Exec("""
             try:
                 consume(shim, max_version=(1, 1))
@@ -184,6 +169,42 @@ public sealed unsafe class DLPackExportTests
         Assert.Equal((long)DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED, ns.GetItem("flags").As<long>());
         Assert.True(ns.GetItem("writeable").As<bool>());
         Assert.NotEqual((long)buffer.DangerousGetPointer(), ns.GetItem("pointer").As<long>());
+    }
+
+    [Fact]
+    public void CopyTrue_OfAnIndirectArray_CopiesThroughTheSuboffsets()
+    {
+        // PIL-style: two row pointers, each row 3 bytes; suboffset 0 on dimension 0 means "dereference".
+        var rows = new byte[][] { [1, 2, 3], [4, 5, 6] };
+        var rowPins = rows.Select(r => System.Runtime.InteropServices.GCHandle.Alloc(r, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
+        var pointers = rowPins.Select(h => (long)h.AddrOfPinnedObject()).ToArray();
+        try
+        {
+            fixed (long* table = pointers)
+            {
+                using var buffer = NdBuffer.DangerousFromPointer(table, BufferFormat.Parse("B"), new StridedLayout([2, 3], [8, 1], [0, -1], 1));
+                using var ns = DLPackPeer.NewScope();
+                DLPackPeer.SetShim(ns, "shim", buffer);
+                Python.Exec("""
+                    try:
+                        consume(shim, max_version=(1, 1))
+                    except BufferError as e:
+                        without_copy = str(e)
+                    x = consume(shim, max_version=(1, 1), copy=True)
+                    values = x.array.tolist()
+                    flags = x.flags
+                    x.close()
+                    """, ns);
+                Assert.Contains("suboffsets", ns.GetItem("without_copy").As<string>());
+                Assert.Equal("[[1, 2, 3], [4, 5, 6]]", ns.GetItem("values").Str());
+                Assert.Equal((long)DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED, ns.GetItem("flags").As<long>());
+            }
+        }
+        finally
+        {
+            foreach (var pin in rowPins)
+                pin.Free();
+        }
     }
 
     public static TheoryData<string, string, string> Refusals => new()
@@ -253,10 +274,7 @@ public sealed unsafe class DLPackExportTests
                 _ => throw new ArgumentOutOfRangeException(nameof(what)),
             };
             using var ns = DLPackPeer.NewScope();
-            var (f, g) = DLPackMethods.CreateStandalone(buffer);
-            using (f)
-            using (g)
-                ns.SetItem("shim", ns.GetItem("Shim").Call(f, g));
+            DLPackPeer.SetShim(ns, "shim", buffer);
             foreach (var call in new[] { "shim.__dlpack__()", "shim.__dlpack__(max_version=(1, 0))", "np.from_dlpack(shim)" })
             {
                 var error = Assert.Throws<PythonException>(() => Python.Exec("capsule = " + call, ns));
@@ -278,10 +296,7 @@ public sealed unsafe class DLPackExportTests
     {
         var buffer = NdBuffer.FromArray(new float[] { 1, 2 });
         using var ns = DLPackPeer.NewScope();
-        var (f, g) = DLPackMethods.CreateStandalone(buffer);
-        using (f)
-        using (g)
-            ns.SetItem("shim", ns.GetItem("Shim").Call(f, g));
+        DLPackPeer.SetShim(ns, "shim", buffer);
         buffer.Dispose();
         var error = Assert.Throws<PythonException>(() => Python.Exec("capsule = shim.__dlpack__()", ns));
         Assert.Equal("BufferError", error.PythonTypeName);
