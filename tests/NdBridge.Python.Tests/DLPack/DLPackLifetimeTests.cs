@@ -32,12 +32,18 @@ public sealed class DLPackLifetimeTests
             producer = Producer(t, np.arange(8.0))
             def numpy_consume(cap):
                 return float(np.from_dlpack(Shim(lambda **kw: cap, lambda: (1, 0))).sum())
+            def ctypes_consume(cap):
+                x = Consumed(cap)
+                total = float(x.array.sum())
+                x.close()   # a ctypes foreign call: our deleter runs with the GIL released
+                return total
             """, ns);
         using var producer = ns.GetItem("producer");
         using var numpyConsume = ns.GetItem("numpy_consume");
+        using var ctypesConsume = ns.GetItem("ctypes_consume");
         var values = new double[] { 1, 2, 3, 4, 5, 6, 7, 8 };
         var before = Counts.Take();
-        var byPath = new int[6];
+        var byPath = new int[7];
 
         for (var i = 0; i < cycles; i++)
         {
@@ -83,6 +89,14 @@ public sealed class DLPackLifetimeTests
                     Assert.Equal(28.0, sum.As<double>());
                     break;
                 }
+                case 6: // the same chain, consumed by the ctypes peer, whose deleter call releases the GIL
+                {
+                    using var imported = PythonDLPack.Import(producer);
+                    using var capsule = PythonDLPack.ExportCapsule(imported, (1, 1));
+                    using var sum = ctypesConsume.Call(capsule);
+                    Assert.Equal(28.0, sum.As<double>());
+                    break;
+                }
             }
         }
 
@@ -90,8 +104,8 @@ public sealed class DLPackLifetimeTests
         Assert.Equal(cycles, after.Created - before.Created);
         Assert.Equal(after.Created - before.Created, after.Deleted - before.Deleted);
         Assert.Equal(before with { Created = 0, Deleted = 0 }, after with { Created = 0, Deleted = 0 });
-        Assert.Equal(byPath[5], Python.Eval<long>("t.created", ns));
-        Assert.Equal(byPath[5], Python.Eval<long>("t.deleted", ns));
+        Assert.Equal(byPath[5] + byPath[6], Python.Eval<long>("t.created", ns));
+        Assert.Equal(byPath[5] + byPath[6], Python.Eval<long>("t.deleted", ns));
         Assert.Equal(0, Python.Eval<long>("t.double", ns));
         Assert.Equal(0, Python.Eval<long>("len(t.live)", ns));
     }
