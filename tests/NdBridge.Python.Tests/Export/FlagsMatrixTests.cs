@@ -20,6 +20,8 @@ public sealed class FlagsMatrixTests
             fields = tuple(getattr(v, f) for f in FIELDS)
             return fields + (tb.py_buffer_to_contiguous(obj, 'A', flags),)
         def flat(values):
+            if isinstance(values, bytes):
+                return []  # unnamed padding NumPy turned into a void field
             if isinstance(values, (list, tuple)):
                 return [x for v in values for x in flat(v)]
             return [float(values)]
