@@ -48,7 +48,7 @@ public static unsafe class NdBufferPythonExtensions
         ValidateForPython(buffer);
         if (buffer.Layout.HasSuboffsets)
             ThrowHelper.ThrowExportRefused(
-                $"NumPy cannot view a buffer with suboffsets (a PIL-style indirect array: {buffer.Layout}); copy it to a contiguous buffer first (NdBuffer.CopyTo), or use ToPython() for an object memoryview can read.",
+                $"NumPy cannot view a buffer with suboffsets (a PIL-style indirect array: {buffer.Layout}); copy it first with buffer.ToContiguous() (a C-contiguous copy NumPy can view), or use ToPython() for an object memoryview can read.",
                 nameof(buffer));
         if (!HasNumPyType(buffer.Format))
             ThrowHelper.ThrowExportRefused(

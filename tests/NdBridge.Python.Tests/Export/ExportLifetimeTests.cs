@@ -51,6 +51,7 @@ public sealed unsafe class ExportLifetimeTests(ITestOutputHelper output)
         var buffer = NdBuffer.FromPointer(native, 6 * sizeof(double), BufferFormat.Parse("d"), StridedLayout.CreateContiguous([2, 3], 8), 0,
             release: p => { NativeMemory.Free((void*)p); frees++; releasingThread = Environment.CurrentManagedThreadId; });
         using var ns = Python.NewNamespace();
+        ForceGc();
         var exportsBefore = MemoryDiagnostics.LiveExportCount;
         using (var array = buffer.ToNumPy())
             ns.SetItem("a", array);
@@ -78,6 +79,7 @@ public sealed unsafe class ExportLifetimeTests(ITestOutputHelper output)
     {
         var frees = 0;
         using var ns = Python.NewNamespace();
+        ForceGc();
         var pinsBefore = MemoryDiagnostics.LivePinCount;
         var values = new int[] { 7, 8, 9 };
         ExportToMemoryview(values, ns, () => frees++);
@@ -105,6 +107,7 @@ public sealed unsafe class ExportLifetimeTests(ITestOutputHelper output)
         Python.Exec("import numpy as np, sys\nasarray = np.asarray\n", ns);
         using var asarray = ns.GetItem("asarray");
         var frees = 0L;
+        ForceGc();
         var exportsBefore = MemoryDiagnostics.LiveExportCount;
         var pinsBefore = MemoryDiagnostics.LivePinCount;
         var ownersBefore = MemoryDiagnostics.LiveOwnerCount;
