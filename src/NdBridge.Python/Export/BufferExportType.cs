@@ -12,9 +12,11 @@ namespace NdBridge.Python;
 /// </summary>
 /// <remarks>
 /// Per-instance data (3.11 has no <c>PyObject_GetTypeData</c>): the pointer-sized slot right after the
-/// object header (<c>basicsize = object.__basicsize__ + sizeof(void*)</c>) holds a <see cref="GCHandle"/> to
-/// the instance's <see cref="ExportState"/>. <c>tp_dealloc</c> frees the handle, the state's native block and
-/// its holder, the instance (<c>tp_free</c>), and drops the instance's reference to the heap type.
+/// object header (<c>basicsize = object.__basicsize__ + sizeof(void*)</c>) holds <c>index + 1</c> of the
+/// instance's <see cref="ExportState"/> in <see cref="ExportTable"/> (0: not initialised). Chosen over a
+/// <see cref="GCHandle"/> per instance so a handoff allocates nothing managed; the table is guarded by the GIL.
+/// <c>tp_dealloc</c> releases the state's holder, gives the index back, frees the instance (<c>tp_free</c>),
+/// and drops the instance's reference to the heap type.
 /// </remarks>
 internal static unsafe partial class BufferExportType
 {
@@ -62,15 +64,16 @@ internal static unsafe partial class BufferExportType
     internal static nint Create(NdBuffer buffer)
     {
         var type = Type;
-        var state = ExportState.Create(buffer);
+        var index = ExportTable.Rent(buffer);
         var self = PyType_GenericAlloc(type, 0);
         if (self == 0)
         {
-            state.Release();
+            ExportTable.Get(index).Detach();
+            ExportTable.Return(index);
             throw PythonErrors.FetchPending();
         }
         // self has basicsize bytes: the header, then the one pointer-sized slot written here.
-        *(nint*)((byte*)self + s_headerByteSize) = GCHandle.ToIntPtr(GCHandle.Alloc(state));
+        *(nint*)((byte*)self + s_headerByteSize) = index + 1;
         return self;
     }
 
@@ -78,8 +81,8 @@ internal static unsafe partial class BufferExportType
     internal static ExportState? StateOf(nint self)
     {
         // Every instance of the type has the slot (basicsize includes it); zero until Create writes it.
-        var handle = *(nint*)((byte*)self + s_headerByteSize);
-        return handle == 0 ? null : Unsafe.As<ExportState>(GCHandle.FromIntPtr(handle).Target);
+        var slot = *(nint*)((byte*)self + s_headerByteSize);
+        return slot == 0 ? null : ExportTable.Get((int)slot - 1);
     }
 
     private static nint CreateType()
@@ -245,15 +248,9 @@ internal static unsafe partial class BufferExportType
     {
         var type = s_type; // the only instances are of this type (not subclassable)
         var slot = (nint*)((byte*)self + s_headerByteSize); // inside the instance's basicsize
-        var handleValue = *slot;
+        var index = (int)*slot - 1;
         *slot = 0;
-        ExportState? state = null;
-        if (handleValue != 0)
-        {
-            var handle = GCHandle.FromIntPtr(handleValue);
-            state = Unsafe.As<ExportState>(handle.Target);
-            handle.Free();
-        }
+        var state = index < 0 ? null : ExportTable.Get(index);
         try
         {
             FaultInjection?.Invoke(ExportSlot.Dealloc, state is null ? 0 : (nint)state.Origin);
@@ -263,13 +260,17 @@ internal static unsafe partial class BufferExportType
             // The refcount is zero: report against the type, never resurrect self.
             ReportUnraisable(exception, type);
         }
-        try
+        if (state is not null)
         {
-            state?.Release(); // may free the memory inline (an owner's release on a non-finalizer thread)
-        }
-        catch (Exception exception)
-        {
-            ReportUnraisable(exception, type);
+            try
+            {
+                state.Detach(); // may free the memory inline (an owner's release on a non-finalizer thread)
+            }
+            catch (Exception exception)
+            {
+                ReportUnraisable(exception, type);
+            }
+            ExportTable.Return(index);
         }
         s_free(self);
         Py_DecRef(type); // instances of heap types hold a reference to their type
