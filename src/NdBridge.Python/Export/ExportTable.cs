@@ -18,6 +18,9 @@ internal static class ExportTable
     private static int s_freeCount;
     private static int s_used;
 
+    /// <summary>Indices ever handed out: the most exports that were alive at once (tests check it stays bounded).</summary>
+    internal static int UsedIndexCount => s_used;
+
     /// <summary>An index whose state is attached to <paramref name="buffer"/>. Needs the GIL.</summary>
     /// <exception cref="ObjectDisposedException">The buffer was disposed (the index is not taken).</exception>
     internal static int Rent(NdBuffer buffer)
