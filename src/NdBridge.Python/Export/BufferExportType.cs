@@ -118,9 +118,16 @@ internal static unsafe partial class BufferExportType
         spec->flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION;
         spec->slots = slots;
         var type = PythonErrors.Check(PyType_FromSpec(spec));
+        if (s_type != 0)
+        {
+            // PyType_FromSpec can run a collection, whose finalizers can let another thread take the GIL and make
+            // the type first: keep that one (instances may exist already), drop this one.
+            Py_DecRef(type);
+            return s_type;
+        }
         s_free = (delegate* unmanaged<nint, void>)PyType_GetSlot(type, Py_tp_free);
-        // Published once; the GIL is held, and the type (like NumPy) lives for the process.
-        s_type = type;
+        // Published once, under the GIL; the type (like NumPy) lives for the process.
+        Volatile.Write(ref s_type, type);
         return type;
     }
 

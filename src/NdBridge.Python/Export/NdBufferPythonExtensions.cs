@@ -109,9 +109,17 @@ public static unsafe class NdBufferPythonExtensions
                 version = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
             var major = PythonConvert.ToStringExact(version).Split('.')[0];
             s_numPyMaxRank = major is "0" or "1" ? 32 : 64;
+            nint asarray;
             fixed (byte* name = "asarray\0"u8)
-                s_asarray = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
-            return s_asarray;
+                asarray = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
+            if (s_asarray != 0)
+            {
+                // Another thread got here while the import let the GIL go.
+                Py_DecRef(asarray);
+                return s_asarray;
+            }
+            Volatile.Write(ref s_asarray, asarray); // after s_numPyMaxRank: readers check s_asarray first
+            return asarray;
         }
         finally
         {
