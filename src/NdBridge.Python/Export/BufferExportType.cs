@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static NdBridge.Python.CPython;
 
@@ -68,16 +67,23 @@ internal static unsafe partial class BufferExportType
         var self = PyType_GenericAlloc(type, 0);
         if (self == 0)
         {
-            ExportTable.Get(index).Detach();
-            ExportTable.Return(index);
-            throw PythonErrors.FetchPending();
+            var error = PythonErrors.FetchPending();
+            try
+            {
+                ExportTable.Get(index).Detach();
+            }
+            finally
+            {
+                ExportTable.Return(index);
+            }
+            throw error;
         }
         // self has basicsize bytes: the header, then the one pointer-sized slot written here.
         *(nint*)((byte*)self + s_headerByteSize) = index + 1;
         return self;
     }
 
-    /// <summary>The state of an export, or null for an object that is not one (or was never initialised).</summary>
+    /// <summary>The state of an instance of this type, or null when it was never initialised. Needs the GIL; <paramref name="self"/> must be an instance.</summary>
     internal static ExportState? StateOf(nint self)
     {
         // Every instance of the type has the slot (basicsize includes it); zero until Create writes it.
