@@ -29,9 +29,6 @@ internal static unsafe partial class CPython
     /// <summary><c>int PyDict_SetItemString(PyObject *p, const char *key, PyObject *val)</c>; does not steal.</summary>
     internal static delegate* unmanaged<nint, byte*, nint, int> PyDict_SetItemString;
 
-    /// <summary><c>PyObject *PyDict_GetItemString(PyObject *p, const char *key)</c>: borrowed reference, or NULL (no error) when absent.</summary>
-    internal static delegate* unmanaged<nint, byte*, nint> PyDict_GetItemString;
-
     /// <summary><c>int PyDict_Next(PyObject *p, Py_ssize_t *ppos, PyObject **pkey, PyObject **pvalue)</c>: borrowed references; 0 at the end.</summary>
     internal static delegate* unmanaged<nint, nint*, nint*, nint*, int> PyDict_Next;
 
@@ -55,7 +52,6 @@ internal static unsafe partial class CPython
         PyDict_New = (delegate* unmanaged<nint>)Export(library, nameof(PyDict_New));
         PyDict_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Export(library, nameof(PyDict_SetItem));
         PyDict_SetItemString = (delegate* unmanaged<nint, byte*, nint, int>)Export(library, nameof(PyDict_SetItemString));
-        PyDict_GetItemString = (delegate* unmanaged<nint, byte*, nint>)Export(library, nameof(PyDict_GetItemString));
         PyDict_Next = (delegate* unmanaged<nint, nint*, nint*, nint*, int>)Export(library, nameof(PyDict_Next));
         PyMapping_Items = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyMapping_Items));
         PySequence_Size = (delegate* unmanaged<nint, nint>)Export(library, nameof(PySequence_Size));

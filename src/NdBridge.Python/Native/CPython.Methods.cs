@@ -8,8 +8,6 @@ internal static unsafe partial class CPython
     internal const int METH_VARARGS = 0x0001;
     /// <summary><c>METH_KEYWORDS</c> (with VARARGS): <c>PyObject *f(PyObject *self, PyObject *args, PyObject *kwargs)</c>.</summary>
     internal const int METH_KEYWORDS = 0x0002;
-    /// <summary><c>METH_NOARGS</c>: <c>PyObject *f(PyObject *self, PyObject *unused)</c>.</summary>
-    internal const int METH_NOARGS = 0x0004;
 
     /// <summary><c>PyMethodDef</c>: must outlive every function made from it (native memory, never freed).</summary>
     [StructLayout(LayoutKind.Sequential)]
