@@ -9,9 +9,6 @@ namespace NdBridge.Python;
 /// </summary>
 internal static unsafe class DLPackMethods
 {
-    private static readonly byte* s_capsuleName = Utf8Z.Permanent("ndbridge.dlpack_source");
-    private static readonly CPython.PyMethodDef* s_standaloneDefs = CreateStandaloneDefs();
-
     /// <summary><c>__dlpack__</c> for <paramref name="buffer"/>; <paramref name="args"/> must be empty (keyword-only).</summary>
     internal static nint DunderDLPack(NdBuffer buffer, nint args, nint kwargs)
     {
@@ -85,86 +82,8 @@ internal static unsafe class DLPackMethods
         return tuple;
     }
 
-    /// <summary>
-    /// Stand-alone <c>(__dlpack__, __dlpack_device__)</c> functions bound to <paramref name="buffer"/> (their
-    /// <c>self</c> is a capsule holding it): a DLPack producer without the exported type, for a Python shim
-    /// object (<c>class Shim: __dlpack__ = f; __dlpack_device__ = g</c>).
-    /// </summary>
-    internal static (PythonObject DLPack, PythonObject Device) CreateStandalone(NdBuffer buffer)
-    {
-        using var gil = PythonGil.Acquire();
-        var handle = GCHandle.Alloc(buffer);
-        var self = CPython.PyCapsule_New((void*)GCHandle.ToIntPtr(handle), s_capsuleName, &DestroySelf);
-        if (self == 0)
-        {
-            handle.Free();
-            throw PythonErrors.FetchPending();
-        }
-        try
-        {
-            var dlpack = PythonObject.FromNewReference(PythonErrors.Check(CPython.PyCFunction_NewEx(&s_standaloneDefs[0], self, 0)));
-            var device = PythonObject.FromNewReference(PythonErrors.Check(CPython.PyCFunction_NewEx(&s_standaloneDefs[1], self, 0)));
-            return (dlpack, device);
-        }
-        finally
-        {
-            CPython.Py_DecRef(self); // each function holds its own reference
-        }
-    }
-
-    private static CPython.PyMethodDef* CreateStandaloneDefs()
-    {
-        var defs = (CPython.PyMethodDef*)NativeMemory.AllocZeroed((nuint)(2 * sizeof(CPython.PyMethodDef))); // never freed: functions point at it
-        defs[0] = new CPython.PyMethodDef
-        {
-            ml_name = Utf8Z.Permanent("__dlpack__"),
-            ml_meth = (delegate* unmanaged<nint, nint, nint, nint>)&StandaloneDLPack,
-            ml_flags = CPython.METH_VARARGS | CPython.METH_KEYWORDS,
-        };
-        defs[1] = new CPython.PyMethodDef
-        {
-            ml_name = Utf8Z.Permanent("__dlpack_device__"),
-            ml_meth = (delegate* unmanaged<nint, nint, nint>)&StandaloneDLPackDevice,
-            ml_flags = CPython.METH_NOARGS,
-        };
-        return defs;
-    }
-
-    [UnmanagedCallersOnly]
-    private static nint StandaloneDLPack(nint self, nint args, nint kwargs)
-    {
-        try
-        {
-            var pointer = CPython.PyCapsule_GetPointer(self, s_capsuleName);
-            if (pointer == null)
-                return 0;
-            using var gil = PythonGil.Acquire(); // the caller holds the GIL; this records it for NdBridge
-            return DunderDLPack((NdBuffer)GCHandle.FromIntPtr((nint)pointer).Target!, args, kwargs);
-        }
-        catch (Exception exception)
-        {
-            // The callback boundary: no managed exception may unwind into C.
-            PythonErrors.SetFromManaged(exception);
-            return 0;
-        }
-    }
-
-    [UnmanagedCallersOnly]
-    private static nint StandaloneDLPackDevice(nint self, nint unused) => DunderDLPackDevice();
-
-    [UnmanagedCallersOnly]
-    private static void DestroySelf(nint capsule)
-    {
-        var pointer = CPython.PyCapsule_GetPointer(capsule, s_capsuleName);
-        if (pointer == null)
-        {
-            CPython.PyErr_WriteUnraisable(capsule);
-            return;
-        }
-        GCHandle.FromIntPtr((nint)pointer).Free();
-    }
-
-    private static nint SetError(nint type, string message)
+    /// <summary>Sets a Python exception of <paramref name="type"/>; returns 0 (NULL) for the caller to return.</summary>
+    internal static nint SetError(nint type, string message)
     {
         fixed (byte* text = Utf8Z.Encode(message.Replace('\0', ' '), nameof(message)))
             CPython.PyErr_SetString(type, text);

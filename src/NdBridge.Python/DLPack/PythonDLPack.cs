@@ -45,10 +45,13 @@ public static unsafe class PythonDLPack
     /// order, suboffsets, byte strides that are not a multiple of the item size, read-only memory in a legacy
     /// capsule); the message says which. Python's <c>__dlpack__</c> raises <c>BufferError</c> with the same message.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative version number.</exception>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
     public static PythonObject ExportCapsule(NdBuffer buffer, (int Major, int Minor)? maxVersion = null, bool? copy = null)
     {
         if (buffer is null)
             ThrowHelper.ThrowArgumentNull(nameof(buffer));
+        if (buffer.IsDisposed)
+            ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
         if (maxVersion is { } requested && (requested.Major < 0 || requested.Minor < 0))
             ThrowHelper.ThrowArgumentOutOfRange(nameof(maxVersion), requested, "Version numbers are not negative.");
         using var gil = PythonGil.Acquire();

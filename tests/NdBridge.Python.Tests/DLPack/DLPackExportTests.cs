@@ -63,12 +63,11 @@ public sealed unsafe class DLPackExportTests
         """;
 
     [Fact]
-    public void EveryDTypeRankAndLayout_ConsumedByNumPyAndTheCtypesPeer_SeesTheSameValuesWithoutCopying()
+    public void EveryDTypeRankAndLayout_ExportedType_ConsumedByNumPyAndTheCtypesPeer_SeesTheSameValuesWithoutCopying()
     {
         using var ns = DLPackPeer.NewScope();
         Python.Exec(Checker, ns);
         using var check = ns.GetItem("check");
-        using var shimType = ns.GetItem("Shim");
         var random = new Random(8);
         var cases = 0;
         foreach (var (numPy, code) in DLPackCases.DTypes)
@@ -84,11 +83,8 @@ public sealed unsafe class DLPackExportTests
                         var layout = DLPackCases.Build(layoutName, shape, format.ItemSize, out var origin, out var baseByteLength);
                         var bytes = DLPackCases.Bytes(random, baseByteLength, numPy);
                         using var buffer = NdBuffer.FromArray(bytes, format, layout, origin, readOnly);
-                        var (dlpack, device) = DLPackMethods.CreateStandalone(buffer);
-                        using (dlpack)
-                        using (device)
-                        using (var shim = shimType.Call(dlpack, device))
-                        using (var failures = check.Call(bytes, shape, layout.ByteStrides.ToArray(), origin, numPy, readOnly, shim, (long)buffer.DangerousGetPointer()))
+                        using (var export = buffer.ToPython())
+                        using (var failures = check.Call(bytes, shape, layout.ByteStrides.ToArray(), origin, numPy, readOnly, export, (long)buffer.DangerousGetPointer()))
                         {
                             var list = failures.ToList<string>();
                             Assert.True(list.Count == 0, $"{numPy} rank {rank} {layoutName} shape {DLPackCases.Tuple(shape)}{(readOnly ? " read-only" : "")}:\n" + string.Join("\n", list));
@@ -115,14 +111,14 @@ public sealed unsafe class DLPackExportTests
         var values = new double[] { 1, 2, 3, 4, 5, 6 };
         using var buffer = NdBuffer.FromArray(values, [2, 3]);
         using var ns = DLPackPeer.NewScope();
-        DLPackPeer.SetShim(ns, "shim", buffer);
+        DLPackPeer.SetExport(ns, "shim", buffer);
         Python.Exec("x = consume(shim, max_version=(1, 0))\nx.array[1, 2] = -7.5\nwriteable = x.array.flags.writeable\nversion = x.version\nx.close()", ns);
         Assert.True(ns.GetItem("writeable").As<bool>());
         Assert.Equal(-7.5, values[5]);
         Assert.Equal([1L, 0L], ns.GetItem("version").ToList<long>()); // max_version (1, 0): a (1, 0) tensor
 
         using var readOnly = buffer.AsReadOnly();
-        DLPackPeer.SetShim(ns, "shim", readOnly);
+        DLPackPeer.SetExport(ns, "shim", readOnly);
         Python.Exec("""
             x = consume(shim, max_version=(1, 1))
             try:
@@ -147,7 +143,7 @@ public sealed unsafe class DLPackExportTests
             BitConverter.TryWriteBytes(bytes.AsSpan(i * 9 + 1), i * 1.5);
         using var buffer = NdBuffer.FromArray(bytes, BufferFormat.Parse("d"), new StridedLayout([4], [9], 8), 1, readOnly: true);
         using var ns = DLPackPeer.NewScope();
-        DLPackPeer.SetShim(ns, "shim", buffer);
+        DLPackPeer.SetExport(ns, "shim", buffer);
         Python.Exec("""
             try:
                 consume(shim, max_version=(1, 1))
@@ -184,7 +180,7 @@ public sealed unsafe class DLPackExportTests
             {
                 using var buffer = NdBuffer.DangerousFromPointer(table, BufferFormat.Parse("B"), new StridedLayout([2, 3], [8, 1], [0, -1], 1));
                 using var ns = DLPackPeer.NewScope();
-                DLPackPeer.SetShim(ns, "shim", buffer);
+                DLPackPeer.SetExport(ns, "shim", buffer);
                 Python.Exec("""
                     try:
                         consume(shim, max_version=(1, 1))
@@ -230,17 +226,9 @@ public sealed unsafe class DLPackExportTests
         using var buffer = NdBuffer.FromArray(new int[] { 1, 2, 3 });
         using var readOnly = buffer.AsReadOnly();
         using var ns = DLPackPeer.NewScope();
-        var (f, g) = DLPackMethods.CreateStandalone(buffer);
-        var (fro, gro) = DLPackMethods.CreateStandalone(readOnly);
-        using (f)
-        using (g)
-        using (fro)
-        using (gro)
-        {
-            ns.SetItem("shim_f", f);
-            ns.SetItem("shim", ns.GetItem("Shim").Call(f, g));
-            ns.SetItem("shim_ro", ns.GetItem("Shim").Call(fro, gro));
-        }
+        DLPackPeer.SetExport(ns, "shim", buffer);
+        DLPackPeer.SetExport(ns, "shim_ro", readOnly);
+        Python.Exec("shim_f = shim.__dlpack__", ns);
         var created = DLPackExport.TensorsCreated;
         var error = Assert.Throws<PythonException>(() => Python.Exec("capsule = " + call, ns));
         Assert.StartsWith(message, error.PythonTypeName + ": " + error.PythonMessage);
@@ -274,7 +262,7 @@ public sealed unsafe class DLPackExportTests
                 _ => throw new ArgumentOutOfRangeException(nameof(what)),
             };
             using var ns = DLPackPeer.NewScope();
-            DLPackPeer.SetShim(ns, "shim", buffer);
+            DLPackPeer.SetExport(ns, "shim", buffer);
             foreach (var call in new[] { "shim.__dlpack__()", "shim.__dlpack__(max_version=(1, 0))", "np.from_dlpack(shim)" })
             {
                 var error = Assert.Throws<PythonException>(() => Python.Exec("capsule = " + call, ns));
@@ -292,15 +280,30 @@ public sealed unsafe class DLPackExportTests
     }
 
     [Fact]
-    public void DisposedBuffer_IsRefused()
+    public void ExportOutlivesItsDisposedBuffer_AndDLPackStillWorks_WhileExportCapsuleOfADisposedBufferThrows()
     {
-        var buffer = NdBuffer.FromArray(new float[] { 1, 2 });
+        var values = new float[] { 1, 2 };
+        var buffer = NdBuffer.FromArray(values);
         using var ns = DLPackPeer.NewScope();
-        DLPackPeer.SetShim(ns, "shim", buffer);
+        DLPackPeer.SetExport(ns, "export", buffer);
         buffer.Dispose();
-        var error = Assert.Throws<PythonException>(() => Python.Exec("capsule = shim.__dlpack__()", ns));
-        Assert.Equal("BufferError", error.PythonTypeName);
-        Assert.Equal("DLPack export refused: the NdBuffer was disposed", error.PythonMessage);
+        Python.Exec("x = consume(export, max_version=(1, 0))\nvalues = x.array.tolist()\nx.close()", ns);
+        Assert.Equal([1.0, 2.0], ns.GetItem("values").ToList<double>());
+        Assert.Throws<ObjectDisposedException>(() => PythonDLPack.ExportCapsule(buffer));
+    }
+
+    [Fact]
+    public void NumPyFromDLPack_OfTheExportedType_IsZeroCopy()
+    {
+        var values = new double[] { 1, 2, 3, 4, 5, 6 };
+        using var buffer = NdBuffer.FromArray(values, [2, 3]);
+        using var ns = DLPackPeer.NewScope();
+        DLPackPeer.SetExport(ns, "export", buffer);
+        Python.Exec("a = np.from_dlpack(export)\nexpected = np.frombuffer(bytes(memoryview(export)), dtype=np.float64).reshape(2, 3)", ns);
+        Assert.True(Python.Eval<bool>("bool((a == expected).all()) and a.shape == (2, 3)", ns));
+        Assert.Equal((long)buffer.DangerousGetPointer(), Python.Eval<long>("a.__array_interface__['data'][0]", ns));
+        values[4] = -1; // the array views the .NET memory itself
+        Assert.Equal(-1.0, Python.Eval<double>("float(a[1, 1])", ns));
     }
 
     [Fact]
@@ -308,10 +311,8 @@ public sealed unsafe class DLPackExportTests
     {
         _ = Python;
         using var buffer = NdBuffer.FromArray(new float[] { 1, 2 });
-        var (f, g) = DLPackMethods.CreateStandalone(buffer);
-        using (f)
-        using (g)
-        using (var ours = g.Call())
+        using (var export = buffer.ToPython())
+        using (var ours = export.CallMethod("__dlpack_device__"))
         using (var numpys = Python.Eval("__import__('numpy').zeros(1).__dlpack_device__()"))
             Assert.Equal(numpys.Repr(), ours.Repr());
     }

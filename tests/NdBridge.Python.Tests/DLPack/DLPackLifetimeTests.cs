@@ -32,6 +32,8 @@ public sealed class DLPackLifetimeTests
             producer = Producer(t, np.arange(8.0))
             def numpy_consume(cap):
                 return float(np.from_dlpack(Shim(lambda **kw: cap, lambda: (1, 0))).sum())
+            def numpy_from_export(export):
+                return float(np.from_dlpack(export).sum())
             def ctypes_consume(cap):
                 x = Consumed(cap)
                 total = float(x.array.sum())
@@ -41,9 +43,10 @@ public sealed class DLPackLifetimeTests
         using var producer = ns.GetItem("producer");
         using var numpyConsume = ns.GetItem("numpy_consume");
         using var ctypesConsume = ns.GetItem("ctypes_consume");
+        using var numpyFromExport = ns.GetItem("numpy_from_export");
         var values = new double[] { 1, 2, 3, 4, 5, 6, 7, 8 };
         var before = Counts.Take();
-        var byPath = new int[7];
+        var byPath = new int[8];
 
         for (var i = 0; i < cycles; i++)
         {
@@ -87,6 +90,16 @@ public sealed class DLPackLifetimeTests
                     using var capsule = PythonDLPack.ExportCapsule(imported);
                     using var sum = numpyConsume.Call(capsule);
                     Assert.Equal(28.0, sum.As<double>());
+                    break;
+                }
+                case 7: // the exported type's __dlpack__, consumed by numpy.from_dlpack; the NdBuffer disposed first
+                {
+                    PythonObject export;
+                    using (var buffer = NdBuffer.FromArray(values))
+                        export = buffer.ToPython();
+                    using (export)
+                    using (var sum = numpyFromExport.Call(export))
+                        Assert.Equal(36.0, sum.As<double>());
                     break;
                 }
                 case 6: // the same chain, consumed by the ctypes peer, whose deleter call releases the GIL

@@ -183,15 +183,11 @@ internal static class DLPackPeer
     /// <summary>The peer's namespace (one per test process; counters live in per-test <c>Tracker</c>s).</summary>
     public static PythonObject Namespace => s_module.Value;
 
-    /// <summary>Sets <paramref name="name"/> in <paramref name="ns"/> to a peer <c>Shim</c> producing DLPack capsules of <paramref name="buffer"/>.</summary>
-    public static void SetShim(PythonObject ns, string name, NdBuffer buffer)
+    /// <summary>Sets <paramref name="name"/> in <paramref name="ns"/> to the export of <paramref name="buffer"/> (<c>ndbridge.BufferExport</c>, with <c>__dlpack__</c>).</summary>
+    public static void SetExport(PythonObject ns, string name, NdBuffer buffer)
     {
-        var (dlpack, device) = DLPackMethods.CreateStandalone(buffer);
-        using (dlpack)
-        using (device)
-        using (var shimType = ns.GetItem("Shim"))
-        using (var shim = shimType.Call(dlpack, device))
-            ns.SetItem(name, shim);
+        using var export = buffer.ToPython();
+        ns.SetItem(name, export);
     }
 
     /// <summary>A fresh namespace that sees the peer's names plus NumPy as <c>np</c>.</summary>
