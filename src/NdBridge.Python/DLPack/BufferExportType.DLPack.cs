@@ -14,11 +14,9 @@ internal static unsafe partial class BufferExportType
             if (state is null)
                 return DLPackMethods.SetError(CPython.PyExc_BufferError, $"{Name} is not initialised");
             using var gil = PythonGil.Acquire(); // the caller holds the GIL; this records it for NdBridge
-            // A view of the exported memory for the tensor to hold: its own holder on the export's owner.
-            if (!state.Owner.TryAcquire())
-                return DLPackMethods.SetError(CPython.PyExc_BufferError, "DLPack export refused: the exported memory was released");
-            using var view = NdBuffer.CreateTrusted(state.Owner, state.Origin, state.Format, state.Layout, state.IsReadOnly);
-            return DLPackMethods.DunderDLPack(view, args, kwargs);
+            // The export holds a holder on the owner while it lives: the tensor takes one of its own.
+            var source = new DLPackSource(state.Owner, state.Format, state.Layout, state.Origin, state.IsReadOnly);
+            return DLPackMethods.DunderDLPack(source, args, kwargs);
         }
         catch (Exception exception)
         {

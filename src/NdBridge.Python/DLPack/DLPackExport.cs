@@ -4,7 +4,7 @@ namespace NdBridge.Python;
 
 /// <summary>
 /// DLPack producer: a capsule (<c>dltensor_versioned</c> or legacy <c>dltensor</c>) viewing an
-/// <see cref="NdBuffer"/>'s memory. The tensor holds one holder on the buffer's owner; its deleter
+/// <see cref="NdBuffer"/>'s or an export's memory. The tensor holds one holder on the memory's owner; its deleter
 /// releases that holder and frees the tensor, exactly once, on whatever thread the consumer calls it; an
 /// unconsumed capsule's destructor calls it. Refusals are values (a message), so the Python method raises
 /// <c>BufferError</c> and the .NET API its own exception, without exceptions as control flow.
@@ -21,67 +21,62 @@ internal static unsafe class DLPackExport
     internal static long DeletersRun => Interlocked.Read(ref s_deletersRun);
 
     /// <summary>
-    /// A new reference to a capsule for <paramref name="buffer"/>, or 0 with <paramref name="refusal"/> saying why
+    /// A new reference to a capsule for <paramref name="source"/>, or 0 with <paramref name="refusal"/> saying why
     /// DLPack cannot carry it. GIL held.
     /// </summary>
-    /// <param name="buffer">The memory to export.</param>
+    /// <param name="source">The memory to export.</param>
     /// <param name="minorVersion">Null: the legacy <c>dltensor</c> capsule; otherwise a versioned one with version (1, minor).</param>
     /// <param name="copy">The array API's <c>copy</c>: true always copies (IS_COPIED), false never, null only when needed (never, here).</param>
-    /// <param name="refusal">Why the buffer was refused.</param>
-    internal static nint CreateCapsule(NdBuffer buffer, uint? minorVersion, bool? copy, out string? refusal)
+    /// <param name="refusal">Why the memory was refused.</param>
+    internal static nint CreateCapsule(in DLPackSource source, uint? minorVersion, bool? copy, out string? refusal)
     {
         var versioned = minorVersion.HasValue;
-        refusal = Refusal(buffer, versioned, copy == true);
+        refusal = Refusal(source, versioned, copy == true);
         if (refusal is not null)
             return 0;
+        if (copy != true)
+            return Wrap(source, versioned, minorVersion.GetValueOrDefault(), isCopy: false, out refusal);
 
-        NdBuffer? copied = null;
-        var source = buffer;
-        if (copy == true)
-            source = copied = buffer.ToContiguous(MemoryOrder.C);
-        try
+        // The copy engine works on buffers: a view of the source for the copy, then the copy's own memory.
+        if (!source.Owner.TryAcquire())
         {
-            void* origin;
-            try
-            {
-                origin = source.DangerousGetPointer();
-            }
-            catch (ObjectDisposedException)
-            {
-                refusal = "the NdBuffer was disposed"; // by another thread since the check
-                return 0;
-            }
-            var managed = Allocate(source, origin, versioned, minorVersion.GetValueOrDefault(), isCopy: copied is not null);
-            // The pointer was read before the holder is taken: valid once the owner is proven alive.
-            if (!source.TryAcquireOwner())
-            {
-                NativeMemory.Free(managed);
-                refusal = "the NdBuffer was disposed";
-                return 0;
-            }
-            Activate(managed, versioned, source.Owner);
-            var capsule = CPython.PyCapsule_New(managed, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName, &DestroyCapsule);
-            if (capsule == 0)
-            {
-                DLPackTensorOwner.CallDeleter(managed, versioned); // releases the holder just taken
-                throw PythonErrors.FetchPending();
-            }
-            return capsule;
+            refusal = Released;
+            return 0;
         }
-        finally
-        {
-            copied?.Dispose(); // the tensor holds the copy's owner
-        }
+        using var view = NdBuffer.CreateTrusted(source.Owner, source.Origin, source.Format, source.Layout, source.IsReadOnly);
+        using var copied = view.ToContiguous(MemoryOrder.C);
+        return Wrap(DLPackSource.Of(copied), versioned, minorVersion.GetValueOrDefault(), isCopy: true, out refusal); // the tensor holds the copy's owner
     }
 
-    /// <summary>Why DLPack cannot carry <paramref name="buffer"/> as asked, or null.</summary>
-    internal static string? Refusal(NdBuffer buffer, bool versioned, bool copy)
+    private const string Released = "the memory was released (the NdBuffer and everything viewing it were disposed)";
+
+    private static nint Wrap(in DLPackSource source, bool versioned, uint minorVersion, bool isCopy, out string? refusal)
     {
-        if (buffer.IsDisposed)
-            return "the NdBuffer was disposed";
-        var layout = buffer.Layout;
-        if (!buffer.Format.TryToDLPack(out var dataType))
-            return ExplainFormat(buffer.Format);
+        refusal = null;
+        var managed = Allocate(source, versioned, minorVersion, isCopy);
+        // The origin was read before the holder is taken: it is valid once the owner is proven alive.
+        if (!source.Owner.TryAcquire())
+        {
+            NativeMemory.Free(managed);
+            refusal = Released;
+            return 0;
+        }
+        Activate(managed, versioned, source.Owner);
+        var capsule = CPython.PyCapsule_New(managed, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName, &DestroyCapsule);
+        if (capsule == 0)
+        {
+            DLPackTensorOwner.CallDeleter(managed, versioned); // releases the holder just taken
+            throw PythonErrors.FetchPending();
+        }
+        return capsule;
+    }
+
+    /// <summary>Why DLPack cannot carry <paramref name="source"/> as asked, or null.</summary>
+    internal static string? Refusal(in DLPackSource source, bool versioned, bool copy)
+    {
+        var layout = source.Layout;
+        if (!source.Format.TryToDLPack(out var dataType))
+            return ExplainFormat(source.Format);
         if (dataType.Bits * dataType.Lanes != layout.ItemSize * 8)
             return $"the item size {layout.ItemSize} bytes differs from the {dataType.Bits * dataType.Lanes / 8} bytes of DLPack type {dataType}";
         if (copy)
@@ -96,7 +91,7 @@ internal static unsafe class DLPackExport
                     return $"the byte stride {layout.ByteStrides[i]} of dimension {i} is not a multiple of the item size {layout.ItemSize}; DLPack strides count elements (pass copy=True for a copy)";
             }
         }
-        if (buffer.IsReadOnly && !versioned)
+        if (source.IsReadOnly && !versioned)
             return "the memory is read-only and the legacy 'dltensor' capsule cannot say so; pass max_version=(1, 0) or newer for a versioned capsule with the READ_ONLY flag, or copy=True";
         return null;
     }
@@ -115,9 +110,9 @@ internal static unsafe class DLPackExport
     }
 
     // One native block: the managed tensor, then shape[ndim] and strides[ndim] (int64, elements). No holder yet.
-    private static void* Allocate(NdBuffer buffer, void* origin, bool versioned, uint minorVersion, bool isCopy)
+    private static void* Allocate(in DLPackSource source, bool versioned, uint minorVersion, bool isCopy)
     {
-        var layout = buffer.Layout;
+        var layout = source.Layout;
         var rank = layout.Rank;
         var headerByteLength = versioned ? sizeof(DLPackNative.DLManagedTensorVersioned) : sizeof(DLPackNative.DLManagedTensor);
         var block = (byte*)NativeMemory.AllocZeroed((nuint)(headerByteLength + 2 * rank * sizeof(long)));
@@ -138,7 +133,7 @@ internal static unsafe class DLPackExport
         {
             var v = (DLPackNative.DLManagedTensorVersioned*)block;
             v->version = new DLPackNative.DLPackVersion { major = DLPackNative.DLPACK_MAJOR_VERSION, minor = minorVersion };
-            v->flags = (buffer.IsReadOnly ? DLPackNative.DLPACK_FLAG_BITMASK_READ_ONLY : 0)
+            v->flags = (source.IsReadOnly ? DLPackNative.DLPACK_FLAG_BITMASK_READ_ONLY : 0)
                        | (isCopy ? DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED : 0);
             tensor = &v->dl_tensor;
         }
@@ -146,10 +141,10 @@ internal static unsafe class DLPackExport
         {
             tensor = &((DLPackNative.DLManagedTensor*)block)->dl_tensor;
         }
-        tensor->data = origin;
+        tensor->data = source.Origin;
         tensor->device = new DLPackNative.DLDevice { device_type = DLPackNative.kDLCPU, device_id = 0 };
         tensor->ndim = rank;
-        var dataType = buffer.Format.ToDLPack();
+        var dataType = source.Format.ToDLPack();
         tensor->dtype = new DLPackNative.DLDataType { code = (byte)dataType.Code, bits = dataType.Bits, lanes = dataType.Lanes };
         tensor->shape = shape;
         tensor->strides = strides;

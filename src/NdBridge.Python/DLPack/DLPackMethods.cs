@@ -9,8 +9,8 @@ namespace NdBridge.Python;
 /// </summary>
 internal static unsafe class DLPackMethods
 {
-    /// <summary><c>__dlpack__</c> for <paramref name="buffer"/>; <paramref name="args"/> must be empty (keyword-only).</summary>
-    internal static nint DunderDLPack(NdBuffer buffer, nint args, nint kwargs)
+    /// <summary><c>__dlpack__</c> for <paramref name="source"/>; <paramref name="args"/> must be empty (keyword-only).</summary>
+    internal static nint DunderDLPack(in DLPackSource source, nint args, nint kwargs)
     {
         if (args != 0 && CPython.PyTuple_Size(args) != 0)
             return SetError(CPython.PyExc_TypeError, "__dlpack__() takes only keyword arguments (stream, max_version, dl_device, copy)");
@@ -58,7 +58,7 @@ internal static unsafe class DLPackMethods
                 }
             }
         }
-        var capsule = DLPackExport.CreateCapsule(buffer, PythonDLPack.MinorVersionFor(maxVersion), copy, out var refusal);
+        var capsule = DLPackExport.CreateCapsule(source, PythonDLPack.MinorVersionFor(maxVersion), copy, out var refusal);
         return capsule != 0 ? capsule : SetError(CPython.PyExc_BufferError, "DLPack export refused: " + refusal);
     }
 

@@ -55,7 +55,7 @@ public static unsafe class PythonDLPack
         if (maxVersion is { } requested && (requested.Major < 0 || requested.Minor < 0))
             ThrowHelper.ThrowArgumentOutOfRange(nameof(maxVersion), requested, "Version numbers are not negative.");
         using var gil = PythonGil.Acquire();
-        var capsule = DLPackExport.CreateCapsule(buffer, MinorVersionFor(maxVersion), copy, out var refusal);
+        var capsule = DLPackExport.CreateCapsule(DLPackSource.Of(buffer), MinorVersionFor(maxVersion), copy, out var refusal);
         if (capsule == 0)
             ThrowHelper.ThrowNotSupported("DLPack export refused: " + refusal + ".");
         return PythonObject.FromNewReference(capsule);
