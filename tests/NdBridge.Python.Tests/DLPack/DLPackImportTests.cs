@@ -9,7 +9,7 @@ public sealed unsafe class DLPackImportTests
 {
     private static PythonRuntime Python => PythonFixture.Runtime;
 
-    private const string Maker = """
+    internal const string Maker = """
         def make(dtype, shape, layout):
             base_shape = tuple(2 * n for n in shape)
             base = (np.arange(int(np.prod(base_shape)), dtype='int64') * 37 % 251 - 100).reshape(base_shape)
