@@ -156,7 +156,8 @@ public static unsafe partial class NdBufferImport
         }
     }
 
-    // The protocol's NULL cases: shape NULL means one dimension of len / itemsize; strides NULL means C-contiguous.
+    // The protocol's NULL cases: shape NULL means one dimension of len / itemsize (unless ndim is 0: a scalar);
+    // strides NULL means C-contiguous; suboffsets only count with a shape.
     private static StridedLayout ReadLayout(CPython.Py_buffer* view)
     {
         var rank = view->ndim;
@@ -165,7 +166,7 @@ public static unsafe partial class NdBufferImport
             ThrowHelper.ThrowArgumentOutOfRange("source", rank, $"The exporter's ndim {rank} is outside 0..{StridedLayout.MaxRank}.");
         scoped ReadOnlySpan<nint> shape;
         nint impliedLength;
-        if (view->shape is not null)
+        if (view->shape is not null || rank == 0)
         {
             shape = new ReadOnlySpan<nint>(view->shape, rank); // the exporter gives ndim lengths
         }
@@ -177,7 +178,7 @@ public static unsafe partial class NdBufferImport
         }
         Span<nint> contiguousStrides = stackalloc nint[rank];
         scoped ReadOnlySpan<nint> byteStrides;
-        if (view->strides is not null && view->shape is not null)
+        if (view->strides is not null && (view->shape is not null || rank == 0))
         {
             byteStrides = new ReadOnlySpan<nint>(view->strides, rank); // ndim strides, by the protocol
         }
