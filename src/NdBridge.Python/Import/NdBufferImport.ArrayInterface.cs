@@ -138,7 +138,7 @@ public static unsafe partial class NdBufferImport
             {
                 view->obj = 0;
                 var error = PythonErrors.FetchPending();
-                if (writable && error.PythonTypeName == "BufferError" && IsReadOnlyExporter(dataObject, CPython.PyBUF_SIMPLE))
+                if (writable && IsReadOnlyExporter(dataObject, CPython.PyBUF_SIMPLE))
                     ThrowHelper.ThrowImportReadOnly(param, what, error);
                 throw error;
             }

@@ -91,7 +91,8 @@ public static unsafe partial class NdBufferImport
             view->obj = 0; // the exporter's duty on failure; ensured, so the holding releases nothing it does not hold
             var error = PythonErrors.FetchPending();
             PythonBufferOwner.FreeUnowned(holding);
-            if (writable && error.PythonTypeName == "BufferError" && IsReadOnlyExporter(source, CPython.PyBUF_FULL_RO))
+            // Exporters refuse a writable request on read-only memory with BufferError (NumPy: ValueError): say which.
+            if (writable && IsReadOnlyExporter(source, CPython.PyBUF_FULL_RO))
                 ThrowHelper.ThrowImportReadOnly(nameof(source), $"A {PythonTypeNames.Of(source)} object", error);
             throw error;
         }
