@@ -1,1 +1,31 @@
-Console.WriteLine("NdBridge benchmarks: the copy rows arrive with the copy engine.");
+using NdBridge.Benchmarks;
+
+// make bench: dotnet run -c Release --project benchmarks/NdBridge.Benchmarks -- --output benchmarks/RESULTS.md
+var options = BenchmarkOptions.Parse(args);
+var suites = new List<IBenchmarkSuite>
+{
+    new CopySuite(),
+    // Later issues add their suites here (handoff, import, DLPack), or columns to existing ones.
+};
+
+var context = new BenchmarkContext(options);
+context.WarmUp();
+var machine = MachineInfo.Capture();
+var results = new List<SuiteResult>();
+foreach (IBenchmarkSuite suite in suites)
+{
+    if (options.Only != null && !suite.Title.Contains(options.Only, StringComparison.OrdinalIgnoreCase))
+        continue;
+    Console.WriteLine($"== {suite.Title}");
+    results.Add(suite.Run(context));
+}
+machine = machine.WithLoadAfter();
+
+string markdown = ResultsWriter.Write(machine, options, results);
+Console.WriteLine();
+Console.WriteLine(markdown);
+if (options.OutputPath != null)
+{
+    File.WriteAllText(options.OutputPath, markdown);
+    Console.WriteLine($"written to {options.OutputPath}");
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace NdBridge.Benchmarks;
+
+/// <summary>
+/// Copy to a C-contiguous buffer of each layout, against single-threaded <c>Buffer.MemoryCopy</c> of the
+/// same number of bytes between two touched buffers.
+/// </summary>
+internal sealed unsafe class CopySuite : IBenchmarkSuite
+{
+    /// <summary>A layout over a freshly allocated base array (NumPy notation in the name).</summary>
+    internal sealed record CopyCase(string Name, long[] BaseShape, long[] Shape, long[] ByteStrides, long OriginByteOffset, double? Target,
+        bool SwapBytes = false);
+
+    private const long N = 4096;
+    private const long Cube = 256;
+
+    internal static readonly CopyCase[] Cases =
+    [
+        new("`a` (C), 4096×4096 double", [N, N], [N, N], [N * 8, 8], 0, 0.8),
+        new("`a[:, :4096]` of 4096×4104 (padded rows)", [N, N + 8], [N, N], [(N + 8) * 8, 8], 0, 0.8),
+        new("`a[:, ::2]` of 4096×8192", [N, 2 * N], [N, N], [2 * N * 8, 16], 0, 0.6),
+        new("`a.T`, 4096×4096", [N, N], [N, N], [8, N * 8], 0, 0.3),
+        new("`a[::-1, :]`, 4096×4096", [N, N], [N, N], [-N * 8, 8], (N - 1) * N * 8, 0.8),
+        new("`a[:, ::-1]`, 4096×4096", [N, N], [N, N], [N * 8, -8], (N - 1) * 8, 0.6),
+        new("`a.transpose(2, 0, 1)`, 256×256×256", [Cube, Cube, Cube], [Cube, Cube, Cube], [8, Cube * Cube * 8, Cube * 8], 0, 0.3),
+        new("`a.astype('<f8')` of a `>f8` 4096×4096 (byte-order conversion)", [N, N], [N, N], [N * 8, 8], 0, null, SwapBytes: true),
+        new("`a.T.astype('<f8')` of a `>f8` 4096×4096", [N, N], [N, N], [8, N * 8], 0, null, SwapBytes: true),
+    ];
+
+
+    /// <summary>Filled in by the runtime issue: seconds for NumPy's <c>ascontiguousarray</c> on the same layout.</summary>
+    internal static Func<CopyCase, double>? NumPyAscontiguousarraySeconds { get; set; }
+
+    public string Title => "Copy to C-contiguous";
+
+    public SuiteResult Run(BenchmarkContext context)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        var notes = new List<string>();
+        foreach (CopyCase copyCase in Cases)
+        {
+            Console.WriteLine($"  {copyCase.Name}");
+            long baseBytes = 8;
+            foreach (long n in copyCase.BaseShape)
+                baseBytes *= n;
+            long dstBytes = 8;
+            foreach (long n in copyCase.Shape)
+                dstBytes *= n;
+
+            byte* source = Allocate(baseBytes);
+            byte* destination = Allocate(dstBytes);
+            byte* baselineSource = Allocate(dstBytes);
+            try
+            {
+                for (long i = 0; i < baseBytes / 8; i++)
+                    ((double*)source)[i] = i;
+                for (long i = 0; i < dstBytes / 8; i++)
+                    ((double*)baselineSource)[i] = -i;
+                nint[] shape = Array.ConvertAll(copyCase.Shape, x => (nint)x);
+                nint[] strides = Array.ConvertAll(copyCase.ByteStrides, x => (nint)x);
+                byte* origin = source + copyCase.OriginByteOffset;
+                BufferFormat format = BufferFormat.Parse(copyCase.SwapBytes ? ">d" : "d");
+                using NdBuffer view = NdBuffer.FromPointer(source, (nint)baseBytes, format,
+                    new StridedLayout(shape, strides, 8), (nint)copyCase.OriginByteOffset, readOnly: true);
+                using NdBuffer packed = NdBuffer.FromPointer(destination, (nint)dstBytes, BufferFormat.Parse("d"),
+                    StridedLayout.CreateContiguous(shape, 8), 0);
+                Action run = copyCase.SwapBytes
+                    ? () => view.CopyTo(packed)
+                    : () => view.CopyTo(new Span<byte>(destination, (int)dstBytes), MemoryOrder.C);
+                var (candidate, baseline) = context.Pair(run, () => Buffer.MemoryCopy(baselineSource, destination, dstBytes, dstBytes));
+                // The last run was the baseline; run the candidate once more and check a sample of its output.
+                run();
+                Verify(copyCase, origin, destination);
+
+                double ratio = baseline / candidate;
+                string goal = copyCase.Target is { } wanted ? "≥ " + wanted.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+                string verdict = copyCase.Target is { } min ? (ratio >= min ? "met" : "**missed**") : "";
+                string numPy = NumPyAscontiguousarraySeconds is { } numPyTimer
+                    ? (baseline / numPyTimer(copyCase)).ToString("0.00", CultureInfo.InvariantCulture)
+                    : "— needs the embedded runtime (issue 5)";
+                rows.Add([
+                    copyCase.Name,
+                    ratio.ToString("0.00", CultureInfo.InvariantCulture),
+                    goal,
+                    verdict,
+                    numPy,
+                ]);
+                notes.Add($"{copyCase.Name}: memcpy baseline {dstBytes / (1 << 20)} MiB in {baseline * 1e3:0.0} ms " +
+                    $"({dstBytes / baseline / 1e9:0.0} GB/s), NdBridge {candidate * 1e3:0.0} ms.");
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(source);
+                NativeMemory.AlignedFree(destination);
+                NativeMemory.AlignedFree(baselineSource);
+            }
+        }
+        return new SuiteResult(Title,
+            "`NdBuffer.CopyTo(Span<byte>, MemoryOrder.C)` of each layout (8-byte `double` items) into a C-contiguous buffer " +
+            "(`NdBuffer.CopyTo(NdBuffer)` from a `>d` view into a `d` one for the byte-order rows), " +
+            "as a ratio to single-threaded `Buffer.MemoryCopy` of the same number of bytes between two already " +
+            "touched buffers (memcpy time / NdBridge time). Target: the issue's acceptance ratio (none set for byte-order rows).",
+            ["layout", "NdBridge / memcpy", "target", "", "NumPy (`np.ascontiguousarray`, or the `astype` named) / memcpy"],
+            rows, notes);
+    }
+
+    private static byte* Allocate(long byteLength)
+    {
+        byte* memory = (byte*)NativeMemory.AlignedAlloc((nuint)byteLength, 64);
+        new Span<byte>(memory, 1).Clear();
+        // Touch every page so the timings measure copying, not page faults.
+        for (long i = 0; i < byteLength; i += 4096)
+            memory[i] = 1;
+        return memory;
+    }
+
+    /// <summary>Checks a spread of elements against the layout's address arithmetic.</summary>
+    private static void Verify(CopyCase copyCase, byte* origin, byte* destination)
+    {
+        var random = new Random(7);
+        int rank = copyCase.Shape.Length;
+        for (int sample = 0; sample < 1000; sample++)
+        {
+            long srcOffset = 0, dstIndex = 0;
+            for (int k = 0; k < rank; k++)
+            {
+                long index = random.NextInt64(copyCase.Shape[k]);
+                srcOffset += index * copyCase.ByteStrides[k];
+                dstIndex = dstIndex * copyCase.Shape[k] + index;
+            }
+            ulong expected = *(ulong*)(origin + srcOffset);
+            if (copyCase.SwapBytes)
+                expected = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(expected);
+            if (expected != ((ulong*)destination)[dstIndex])
+                throw new InvalidOperationException($"{copyCase.Name}: wrong element at C index {dstIndex}");
+        }
+    }
+}
