@@ -9,7 +9,8 @@ namespace NdBridge.Python.Tests.Import;
 /// Every imported layout against CPython and NumPy (see <see cref="ImportOracle"/>): decoded values equal
 /// <c>tolist()</c>, C/F/A bytes equal <c>_testbuffer.py_buffer_to_contiguous</c>, contiguity equals
 /// <c>_testbuffer.is_contiguous</c>, and the layout equals memoryview's. The .NET side reads the imported memory
-/// through <see cref="NdBuffer.DangerousGetElementPointer"/> and a naive decoder of the format tree.
+/// through <see cref="NdBuffer.DangerousGetElementPointer"/> and a naive decoder of the format tree, and its contiguous
+/// bytes both naively and through the copy engine (<see cref="NdBuffer.ToByteArray"/>).
 /// </summary>
 public sealed unsafe class ImportOracleTests(ITestOutputHelper output)
 {
@@ -115,6 +116,9 @@ public sealed unsafe class ImportOracleTests(ITestOutputHelper output)
             var expected = parts[3 + i].As<string>();
             if (bytes != expected)
                 return $"{code} bytes {Clip(bytes)} != py_buffer_to_contiguous {Clip(expected)}";
+            var engineBytes = Convert.ToHexStringLower(buffer.ToByteArray(order)); // the copy engine over the imported layout
+            if (engineBytes != expected)
+                return $"{code} bytes by NdBuffer.ToByteArray {Clip(engineBytes)} != py_buffer_to_contiguous {Clip(expected)}";
             var contiguous = order == MemoryOrder.Any ? buffer.Layout.IsCContiguous || buffer.Layout.IsFContiguous : buffer.Layout.IsContiguous(order);
             if (contiguous != parts[6 + i].As<bool>())
                 return $"contiguous('{code}') {contiguous} != is_contiguous {parts[6 + i].As<bool>()}";
