@@ -26,9 +26,12 @@ internal sealed record BenchmarkOptions(string? OutputPath, int Repetitions, str
     }
 }
 
-internal sealed class BenchmarkContext(BenchmarkOptions options)
+internal sealed class BenchmarkContext(BenchmarkOptions options, NumPySession? numPy)
 {
     public BenchmarkOptions Options { get; } = options;
+
+    /// <summary>NumPy in this process, or null (<see cref="NumPySession.Unavailable"/> says why).</summary>
+    public NumPySession? NumPy { get; } = numPy;
 
     /// <summary>
     /// Half a second of large copies before the first figure, so the first rows do not pay for a cold

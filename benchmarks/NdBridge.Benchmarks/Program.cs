@@ -9,7 +9,8 @@ var suites = new List<IBenchmarkSuite>
     // Later issues add their suites here (handoff, import, DLPack), or columns to existing ones.
 };
 
-var context = new BenchmarkContext(options);
+using var numPy = NumPySession.TryStart();
+var context = new BenchmarkContext(options, numPy);
 context.WarmUp();
 var machine = MachineInfo.Capture();
 var results = new List<SuiteResult>();

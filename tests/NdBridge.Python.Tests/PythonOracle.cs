@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using NdBridge.Testing;
 
 namespace NdBridge.Python.Tests;
 
@@ -6,20 +6,11 @@ namespace NdBridge.Python.Tests;
 internal static class PythonOracle
 {
     /// <summary>Runs <c>python -c code</c> and returns its stdout lines as "key=value" pairs.</summary>
-    public static Dictionary<string, string> Ask(string python, string code)
-    {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(code);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{python} -c failed: {stderr}");
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    public static Dictionary<string, string> Ask(string python, string code) =>
+        PythonProcess.Run(python, ["-c", code])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
-    }
 
     public const string SysconfigQuery =
         "import sys, sysconfig, os\n" +

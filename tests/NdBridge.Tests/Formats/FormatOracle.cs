@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using NdBridge.Testing;
 
 namespace NdBridge.Tests.Formats;
 
@@ -21,13 +21,7 @@ internal sealed record OracleAnswer(long? StructSize, string? NumPyDescription, 
 /// </summary>
 internal static class FormatOracle
 {
-    public static string PythonExecutable()
-    {
-        string? python = Environment.GetEnvironmentVariable("NDBRIDGE_PYTHON");
-        Assert.False(string.IsNullOrEmpty(python), "NDBRIDGE_PYTHON is not set: it must name a CPython 3.11 with NumPy (make test sets /usr/bin/python3).");
-        Assert.True(File.Exists(python), $"NDBRIDGE_PYTHON='{python}' does not exist.");
-        return python!;
-    }
+    public static string PythonExecutable() => PythonProcess.Executable();
 
     private static string ScriptPath([CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "format_oracle.py");
@@ -44,42 +38,10 @@ internal static class FormatOracle
     /// <summary>Runs a Python script file with <paramref name="stdin"/> and parses its stdout as JSON.</summary>
     public static T RunJson<T>(string scriptPath, string stdin, Func<JsonElement, T> read)
     {
-        var start = new ProcessStartInfo(PythonExecutable())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(scriptPath);
-        using var process = Process.Start(start)!;
-        var stdoutTask = process.StandardOutput.ReadToEndAsync();
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
-        process.WaitForExit();
-        string stdout = stdoutTask.Result, stderr = stderrTask.Result;
-        Assert.True(process.ExitCode == 0, $"{scriptPath} failed ({process.ExitCode}): {stderr}");
-        using var document = JsonDocument.Parse(stdout);
+        using var document = JsonDocument.Parse(PythonProcess.Run(PythonProcess.Executable(), [scriptPath], stdin));
         return read(document.RootElement);
     }
 
     /// <summary>Runs Python code given inline (<c>-c</c>) and returns its stdout, trimmed.</summary>
-    public static string RunCode(string code)
-    {
-        var start = new ProcessStartInfo(PythonExecutable())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(code);
-        using var process = Process.Start(start)!;
-        var stdoutTask = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python -c failed ({process.ExitCode}): {stderr}");
-        return stdoutTask.Result.Trim();
-    }
+    public static string RunCode(string code) => PythonProcess.RunCode(code).Trim();
 }
