@@ -96,6 +96,12 @@ public static unsafe partial class NdBufferImport
                 ThrowHelper.ThrowImportReadOnly(nameof(source), $"A {PythonTypeNames.Of(source)} object", error);
             throw error;
         }
+        if (view->obj == 0)
+        {
+            // An exporter that filled the view without naming itself: hold the object anyway, the memory is its.
+            CPython.Py_IncRef(source);
+            holding->HeldObject = source;
+        }
         return Wrap(holding, (byte*)view->buf, view->@readonly != 0 || !writable, source, nameof(source));
     }
 

@@ -4,7 +4,12 @@ namespace NdBridge.Python;
 internal static unsafe class PythonTypeNames
 {
     /// <summary>The qualified name of the type of <paramref name="o"/> (builtins unqualified). Needs the GIL; never throws.</summary>
-    internal static string Of(nint o)
+    internal static string Of(nint o) => NameOfType(o, qualified: true);
+
+    /// <summary>The bare name of the type of <paramref name="o"/> (<c>str</c>, <c>tuple</c>, <c>list</c>, <c>NoneType</c>). Needs the GIL; never throws.</summary>
+    internal static string BareOf(nint o) => NameOfType(o, qualified: false);
+
+    private static string NameOfType(nint o, bool qualified)
     {
         var type = CPython.PyObject_Type(o);
         if (type == 0)
@@ -14,28 +19,11 @@ internal static unsafe class PythonTypeNames
         }
         try
         {
+            if (!qualified)
+                return Attribute(type, "__name__\0"u8) ?? "<unknown type>";
             var name = Attribute(type, "__qualname__\0"u8) ?? Attribute(type, "__name__\0"u8) ?? "<unknown type>";
             var module = Attribute(type, "__module__\0"u8);
             return module is null or "builtins" ? name : module + "." + name;
-        }
-        finally
-        {
-            CPython.Py_DecRef(type);
-        }
-    }
-
-    /// <summary>The bare name of the type of <paramref name="o"/> (<c>str</c>, <c>tuple</c>, <c>list</c>, <c>NoneType</c>).</summary>
-    internal static string BareOf(nint o)
-    {
-        var type = CPython.PyObject_Type(o);
-        if (type == 0)
-        {
-            CPython.PyErr_Clear();
-            return "";
-        }
-        try
-        {
-            return Attribute(type, "__name__\0"u8) ?? "";
         }
         finally
         {

@@ -66,6 +66,11 @@ public sealed unsafe class NullFieldsImportTests
             case 2: // strides NULL: C-contiguous
                 view->format = s_formatH; view->len = 12; view->itemsize = 2; view->ndim = 2; view->shape = s_shape;
                 break;
+            case 4: // as 1, but the view does not name its exporter (obj NULL), as some C exporters leave it
+                view->format = s_formatD; view->len = 48; view->itemsize = 8; view->ndim = 1;
+                Py_DecRef(exporter);
+                view->obj = 0;
+                break;
             default: // ndim 0, shape and strides NULL: a scalar
                 view->format = s_formatI; view->len = 4; view->itemsize = 4; view->ndim = 0;
                 break;
@@ -114,4 +119,23 @@ public sealed unsafe class NullFieldsImportTests
 
     private static string Repr(double value) =>
         value == Math.Floor(value) ? value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void ViewWithoutObj_StillKeepsTheExporterAlive_UntilReleased()
+    {
+        using var ns = Python.NewNamespace();
+        ns.SetItem("Base", s_type.Value);
+        Python.Exec("class E(Base):\n    mode = 4\ne = E()\n", ns);
+        using var exporter = ns.GetItem("e");
+        long baseline;
+        using (PythonGil.Acquire())
+            baseline = RawPython.RefCount(exporter.DangerousGetBorrowedReference());
+        var buffer = exporter.AsNdBuffer();
+        using (PythonGil.Acquire())
+            Assert.Equal(baseline + 1, RawPython.RefCount(exporter.DangerousGetBorrowedReference()));
+        Assert.Equal(6, buffer.ElementCount);
+        buffer.Dispose();
+        using (PythonGil.Acquire())
+            Assert.Equal(baseline, RawPython.RefCount(exporter.DangerousGetBorrowedReference()));
+    }
 }
