@@ -30,7 +30,8 @@ public static unsafe partial class NdBufferImport
     private static NdBuffer ImportArrayInterface(PythonObject source, bool writable, bool requireInterface)
     {
         using var gil = PythonGil.Acquire();
-        var reference = source.DangerousGetBorrowedReference();
+        using var borrow = new Borrow(source);
+        var reference = borrow.Reference;
         var typeName = PythonTypeNames.Of(reference);
         if (!source.HasAttr("__array_interface__"))
         {

@@ -95,7 +95,8 @@ public static unsafe partial class NdBufferImport
         string TypeName()
         {
             using var gil = PythonGil.Acquire();
-            return PythonTypeNames.Of(source.DangerousGetBorrowedReference());
+            using var borrow = new Borrow(source);
+            return PythonTypeNames.Of(borrow.Reference);
         }
         if (!format.Describes<T>() || buffer.ItemSize != ElementType<T>.Size)
         {

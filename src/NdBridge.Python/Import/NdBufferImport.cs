@@ -35,14 +35,10 @@ public static unsafe partial class NdBufferImport
         if (source is null)
             ThrowHelper.ThrowArgumentNull(nameof(source));
         using var gil = PythonGil.Acquire();
-        var reference = source.DangerousGetBorrowedReference();
-        NdBuffer result;
-        if (CPython.PyObject_CheckBuffer(reference) != 0)
-            result = ImportBuffer(reference, writable);
-        else
-            result = ImportArrayInterface(source, writable, requireInterface: true);
-        GC.KeepAlive(source);
-        return result;
+        using var borrow = new Borrow(source);
+        return CPython.PyObject_CheckBuffer(borrow.Reference) != 0
+            ? ImportBuffer(borrow.Reference, writable)
+            : ImportArrayInterface(source, writable, requireInterface: true);
     }
 
     /// <summary>
@@ -60,9 +56,8 @@ public static unsafe partial class NdBufferImport
         if (source is null)
             ThrowHelper.ThrowArgumentNull(nameof(source));
         using var gil = PythonGil.Acquire();
-        var result = DangerousFromBorrowedReference(source.DangerousGetBorrowedReference(), writable);
-        GC.KeepAlive(source);
-        return result;
+        using var borrow = new Borrow(source);
+        return DangerousFromBorrowedReference(borrow.Reference, writable);
     }
 
     /// <summary>
@@ -221,5 +216,27 @@ public static unsafe partial class NdBufferImport
         var padded = (format.ItemSize + alignment - 1) / alignment * alignment;
         if (itemSize != padded)
             ThrowHelper.ThrowImportItemSize(paramName, PythonTypeNames.Of(source), format, itemSize, padded);
+    }
+
+    /// <summary>
+    /// Keeps a <see cref="PythonObject"/>'s reference from being released by a concurrent Dispose while its raw
+    /// pointer is in use (Python code run by an exporter or a property may let another thread take the GIL).
+    /// </summary>
+    private readonly ref struct Borrow
+    {
+        private readonly PythonObject _source;
+
+        public Borrow(PythonObject source)
+        {
+            var added = false;
+            source.DangerousAddRef(ref added); // throws ObjectDisposedException once released
+            _source = source;
+            Reference = source.DangerousGetHandle();
+        }
+
+        /// <summary>The borrowed <c>PyObject*</c>.</summary>
+        public nint Reference { get; }
+
+        public void Dispose() => _source.DangerousRelease();
     }
 }

@@ -98,6 +98,18 @@ public sealed unsafe class BufferImportTests
     }
 
     [Fact]
+    public void Import_OfDisposedObject_OrNull_IsRefused()
+    {
+        var source = Run("a = bytearray(4)");
+        source.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => source.AsNdBuffer());
+        Assert.Throws<ObjectDisposedException>(() => NdBufferImport.FromBufferProtocol(source));
+        Assert.Throws<ObjectDisposedException>(() => NdBufferImport.FromArrayInterface(source));
+        Assert.Equal("source", Assert.Throws<ArgumentNullException>(() => ((PythonObject)null!).AsNdBuffer()).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => NdBufferImport.DangerousFromBorrowedReference(0)).ParamName);
+    }
+
+    [Fact]
     public void Import_OfObjectArray_IsRefused()
     {
         using var source = Run("a = np.array([1, 'x', None], dtype=object)");
