@@ -5,13 +5,16 @@ namespace NdBridge.Python;
 
 /// <summary>
 /// Parsed <c>Py_buffer.format</c> strings, cached: an import must not re-parse <c>"d"</c> on every call.
-/// Formats of up to 8 bytes are keyed by their bytes (no allocation); longer ones by their text, up to a bound.
+/// Formats of up to 8 bytes are keyed by their bytes (no allocation); longer ones by their text, up to a bound, with
+/// each thread's last long format compared byte for byte first.
 /// </summary>
 internal static unsafe class ImportedFormats
 {
     private const int MaxLongEntries = 4096;
     private static readonly ConcurrentDictionary<ulong, BufferFormat> s_short = new();
     private static readonly ConcurrentDictionary<string, BufferFormat> s_long = new(StringComparer.Ordinal);
+    [ThreadStatic] private static byte[]? t_lastBytes;
+    [ThreadStatic] private static BufferFormat? t_lastFormat;
 
     /// <summary>The format a NUL-terminated <c>char*</c> names; NULL means <c>"B"</c>.</summary>
     /// <exception cref="BufferFormatException">The string is not a format NdBridge reads.</exception>
@@ -40,12 +43,19 @@ internal static unsafe class ImportedFormats
         var byteLength = 0;
         while (format[byteLength] != 0)
             byteLength++;
+        var bytes = new ReadOnlySpan<byte>(format, byteLength); // the NUL-terminated string's bytes
+        // Exporters such as NumPy hand out the same string again and again: compare bytes, no allocation.
+        if (t_lastBytes is { } lastBytes && bytes.SequenceEqual(lastBytes))
+            return t_lastFormat!;
         var text = Decode(format, byteLength);
-        if (s_long.TryGetValue(text, out var cached))
-            return cached;
-        var parsed = BufferFormat.Parse(text);
-        if (s_long.Count < MaxLongEntries)
-            s_long.TryAdd(text, parsed);
+        if (!s_long.TryGetValue(text, out var parsed))
+        {
+            parsed = BufferFormat.Parse(text);
+            if (s_long.Count < MaxLongEntries)
+                s_long.TryAdd(text, parsed);
+        }
+        t_lastBytes = bytes.ToArray();
+        t_lastFormat = parsed;
         return parsed;
     }
 
