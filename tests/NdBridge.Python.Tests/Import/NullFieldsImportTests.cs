@@ -16,6 +16,7 @@ public sealed unsafe class NullFieldsImportTests
     private static readonly byte* s_formatD = Utf8Z.Permanent("d");
     private static readonly byte* s_formatH = Utf8Z.Permanent("h");
     private static readonly byte* s_formatI = Utf8Z.Permanent("i");
+    private static readonly byte* s_formatU = Utf8Z.Permanent("u"); // UCS-2: struct and NumPy refuse it, and so does NdBridge
     private static readonly Lazy<PythonObject> s_type = new(CreateType);
 
     private static byte* Fill()
@@ -70,6 +71,9 @@ public sealed unsafe class NullFieldsImportTests
                 view->format = s_formatD; view->len = 48; view->itemsize = 8; view->ndim = 1;
                 Py_DecRef(exporter);
                 view->obj = 0;
+                break;
+            case 5: // a format NdBridge cannot read
+                view->format = s_formatU; view->len = 48; view->itemsize = 2; view->ndim = 1;
                 break;
             default: // ndim 0, shape and strides NULL: a scalar
                 view->format = s_formatI; view->len = 4; view->itemsize = 4; view->ndim = 0;
@@ -135,6 +139,25 @@ public sealed unsafe class NullFieldsImportTests
             Assert.Equal(baseline + 1, RawPython.RefCount(exporter.DangerousGetBorrowedReference()));
         Assert.Equal(6, buffer.ElementCount);
         buffer.Dispose();
+        using (PythonGil.Acquire())
+            Assert.Equal(baseline, RawPython.RefCount(exporter.DangerousGetBorrowedReference()));
+    }
+
+    [Fact]
+    public void UnreadableFormat_IsRefused_NamingItAndTheType_AndReleasesTheView()
+    {
+        using var ns = Python.NewNamespace();
+        ns.SetItem("Base", s_type.Value);
+        Python.Exec("class E(Base):\n    mode = 5\ne = E()\nfmt = memoryview(e).format\n", ns);
+        Assert.Equal("u", Python.Eval<string>("fmt", ns)); // memoryview passes it through; struct cannot read it
+        using var exporter = ns.GetItem("e");
+        long baseline;
+        using (PythonGil.Acquire())
+            baseline = RawPython.RefCount(exporter.DangerousGetBorrowedReference());
+        var error = Assert.Throws<NotSupportedException>(() => exporter.AsNdBuffer());
+        Assert.Contains("exports the format 'u'", error.Message);
+        Assert.Contains("E object", error.Message);
+        Assert.IsType<BufferFormatException>(error.InnerException);
         using (PythonGil.Acquire())
             Assert.Equal(baseline, RawPython.RefCount(exporter.DangerousGetBorrowedReference()));
     }
