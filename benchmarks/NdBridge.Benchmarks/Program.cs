@@ -5,6 +5,7 @@ var options = BenchmarkOptions.Parse(args);
 var suites = new List<IBenchmarkSuite>
 {
     new CopySuite(),
+    new HandoffSuite(),
     new ImportSuite(),
     // Later issues add their suites here (handoff, import, DLPack), or columns to existing ones.
 };

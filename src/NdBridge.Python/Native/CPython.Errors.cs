@@ -11,6 +11,9 @@ internal static unsafe partial class CPython
     /// <summary><c>void PyErr_NormalizeException(PyObject **exc, PyObject **val, PyObject **tb)</c>.</summary>
     internal static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_NormalizeException;
 
+    /// <summary><c>void PyErr_Restore(PyObject *type, PyObject *value, PyObject *traceback)</c>: steals all three; NULLs clear the indicator.</summary>
+    internal static delegate* unmanaged<nint, nint, nint, void> PyErr_Restore;
+
     /// <summary><c>void PyErr_Clear(void)</c>.</summary>
     internal static delegate* unmanaged<void> PyErr_Clear;
 
@@ -26,6 +29,9 @@ internal static unsafe partial class CPython
     /// <summary><c>PyExc_RuntimeError</c>.</summary>
     internal static nint PyExc_RuntimeError;
 
+    /// <summary><c>PyExc_AttributeError</c>.</summary>
+    internal static nint PyExc_AttributeError;
+
     /// <summary><c>PyExc_BufferError</c>.</summary>
     internal static nint PyExc_BufferError;
 
@@ -34,11 +40,13 @@ internal static unsafe partial class CPython
         PyErr_Occurred = (delegate* unmanaged<nint>)Export(library, nameof(PyErr_Occurred));
         PyErr_Fetch = (delegate* unmanaged<nint*, nint*, nint*, void>)Export(library, nameof(PyErr_Fetch));
         PyErr_NormalizeException = (delegate* unmanaged<nint*, nint*, nint*, void>)Export(library, nameof(PyErr_NormalizeException));
+        PyErr_Restore = (delegate* unmanaged<nint, nint, nint, void>)Export(library, nameof(PyErr_Restore));
         PyErr_Clear = (delegate* unmanaged<void>)Export(library, nameof(PyErr_Clear));
         PyErr_SetString = (delegate* unmanaged<nint, byte*, void>)Export(library, nameof(PyErr_SetString));
         PyErr_WriteUnraisable = (delegate* unmanaged<nint, void>)Export(library, nameof(PyErr_WriteUnraisable));
         PyException_SetTraceback = (delegate* unmanaged<nint, nint, int>)Export(library, nameof(PyException_SetTraceback));
         PyExc_RuntimeError = ReadPointerVariable(library, nameof(PyExc_RuntimeError));
+        PyExc_AttributeError = ReadPointerVariable(library, nameof(PyExc_AttributeError));
         PyExc_BufferError = ReadPointerVariable(library, nameof(PyExc_BufferError));
     }
 }

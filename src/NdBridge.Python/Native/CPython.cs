@@ -28,6 +28,7 @@ internal static unsafe partial class CPython
         BindEval(library);
         BindBuffer(library);
         BindMethods(library);
+        BindTypes(library);
         Library = library;
     }
 
