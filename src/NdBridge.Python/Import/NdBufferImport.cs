@@ -12,8 +12,10 @@ namespace NdBridge.Python;
 /// from any thread: disposing takes the GIL; a finalizer only queues the release; after the interpreter was
 /// finalised, releasing is a no-op. Until then the interpreter refuses to shut down.</para>
 /// <para>The exporter's layout is trusted, as CPython trusts it (NdBridge checks it only for overflow), and its
-/// <c>itemsize</c> is the truth: a format whose struct size is smaller by alignment padding is accepted (ctypes
-/// describes <c>struct {char a; int b;}</c> as <c>T{&lt;b:a:&lt;i:b:}</c> with item size 8).</para>
+/// <c>itemsize</c> is the truth: a record format whose struct size is smaller by C's trailing alignment padding is
+/// accepted, the padding written out (ctypes describes <c>struct {char a; int b;}</c> as <c>T{&lt;b:a:&lt;i:b:}</c>
+/// with item size 8: the buffer's format is <c>T{&lt;b:a:&lt;i:b:3x}</c>, 8 bytes). Any other disagreement between
+/// format and item size is refused, as NumPy refuses it.</para>
 /// <para>A read-only source never yields a writable buffer; a buffer imported read-only refuses writes even when
 /// the memory is writable.</para>
 /// </remarks>
@@ -127,9 +129,8 @@ public static unsafe partial class NdBufferImport
             if (format is null || layout is null)
             {
                 var view = &holding->View;
-                format = ReadFormat(view, describedObject);
+                format = CheckItemSize(ReadFormat(view, describedObject), view->itemsize, describedObject, paramName);
                 layout = ReadLayout(view);
-                CheckItemSize(format, view->itemsize, describedObject, paramName);
             }
             if (format.ContainsObjects)
                 ThrowHelper.ThrowImportObjects(paramName, PythonTypeNames.Of(describedObject), format);
@@ -202,11 +203,13 @@ public static unsafe partial class NdBufferImport
     /// <summary>
     /// The exporter's <c>itemsize</c> is the truth; its format must describe it: the same struct or NumPy size,
     /// or the struct size rounded up to the largest alignment of its scalars (C's trailing padding, as ctypes gives).
+    /// A record accepted that way gets its trailing padding written out, so that its size is the item size (and
+    /// what NdBridge exports again says so).
     /// </summary>
-    private static void CheckItemSize(BufferFormat format, nint itemSize, nint source, string paramName)
+    private static BufferFormat CheckItemSize(BufferFormat format, nint itemSize, nint source, string paramName)
     {
         if (format.ItemSize == itemSize || format.NumPyItemSize == itemSize)
-            return;
+            return format;
         var alignment = 1;
         foreach (var run in format.ScalarRuns)
         {
@@ -214,8 +217,9 @@ public static unsafe partial class NdBufferImport
                 alignment = Math.Max(alignment, BufferFormat.NaturalAlignment(run.Kind, run.ByteSize));
         }
         var padded = (format.ItemSize + alignment - 1) / alignment * alignment;
-        if (itemSize != padded)
+        if (itemSize != padded || format.Kind != BufferFormatKind.Record)
             ThrowHelper.ThrowImportItemSize(paramName, PythonTypeNames.Of(source), format, itemSize, padded);
+        return BufferFormat.CreateRecord([.. format.Fields], itemSize, itemSize);
     }
 
     /// <summary>

@@ -120,7 +120,7 @@ public sealed unsafe class BufferImportTests
     }
 
     [Fact]
-    public void CtypesStruct_WithTrailingAlignmentPadding_IsAccepted_WithItsItemSize()
+    public void CtypesStruct_WithTrailingAlignmentPadding_IsAccepted_WithThePaddingWrittenOut_AndExportsAgain()
     {
         const string code = "import ctypes as c\nclass S(c.Structure):\n    _fields_ = [('a', c.c_byte), ('b', c.c_int)]\na = (S * 3)()\na[1].a = 7\n";
         using var ns = Namespace(code);
@@ -129,9 +129,14 @@ public sealed unsafe class BufferImportTests
         Assert.Equal(8L, Python.Eval<long>("memoryview(a).itemsize", ns));
         using var buffer = array.AsNdBuffer(writable: true);
         Assert.Equal(8, buffer.ItemSize);
-        Assert.Equal(5, buffer.Format.ItemSize);
+        Assert.Equal(BufferFormat.Parse("T{<b:a:<i:b:3x}"), buffer.Format); // the trailing padding written out
+        Assert.Equal(8, buffer.Format.ItemSize);
         Assert.Equal(Python.Eval<ulong>("c.addressof(a)", ns), (ulong)(nuint)buffer.DangerousGetPointer());
         Assert.Equal((sbyte)7, *(sbyte*)buffer.DangerousGetElementPointer(1));
+        // Exported again, NumPy reads it with the same item size at the same address (it refuses a format that says 5).
+        using var again = buffer.ToNumPy();
+        ns.SetItem("n", again);
+        Assert.Equal("(8, (3,), True, 7)", Python.Eval<string>("repr((n.itemsize, n.shape, n.__array_interface__['data'][0] == c.addressof(a), int(n[1]['a'])))", ns));
     }
 
     [Fact]
