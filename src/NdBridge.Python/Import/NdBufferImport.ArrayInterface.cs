@@ -33,13 +33,20 @@ public static unsafe partial class NdBufferImport
         using var borrow = new Borrow(source);
         var reference = borrow.Reference;
         var typeName = PythonTypeNames.Of(reference);
-        if (!source.HasAttr("__array_interface__"))
+        // One lookup only: PIL computes the interface (a copy of every pixel) at each access, hasattr included.
+        PythonObject interfaceObject;
+        try
+        {
+            interfaceObject = source.GetAttr("__array_interface__");
+        }
+        catch (PythonException e) when (e.PythonTypeName == "AttributeError")
         {
             if (requireInterface)
                 ThrowHelper.ThrowImportNoInterface(nameof(source), typeName);
             ThrowHelper.ThrowArrayInterface(nameof(source), typeName, "is missing (no __array_interface__ attribute)");
+            throw;
         }
-        using var interfaceObject = source.GetAttr("__array_interface__");
+        using var interfaceUse = interfaceObject;
         if (PythonTypeNames.BareOf(interfaceObject.DangerousGetBorrowedReference()) != "dict")
             ThrowHelper.ThrowArrayInterface(nameof(source), typeName, "is not a dict");
         var entries = interfaceObject.ToDictionary<string, PythonObject>();

@@ -104,6 +104,29 @@ public sealed unsafe class ArrayInterfaceImportTests
     }
 
     [Fact]
+    public void Interface_IsReadOnce_PerImport()
+    {
+        // PIL builds the interface (a copy of every pixel) at each access: the import must not ask twice.
+        using var ns = Namespace("""
+            class Counted:
+                reads = 0
+                def __init__(self):
+                    self.a = np.arange(4.0)
+                @property
+                def __array_interface__(self):
+                    Counted.reads += 1
+                    return self.a.__array_interface__
+            h = Counted()
+            """);
+        using var holder = ns.GetItem("h");
+        using (holder.AsNdBuffer())
+            Assert.Equal(1L, Python.Eval<long>("Counted.reads", ns));
+        using var plain = Python.Eval("object()");
+        var missing = Assert.Throws<ArgumentException>(() => NdBufferImport.FromArrayInterface(plain));
+        Assert.Contains("is missing (no __array_interface__ attribute)", missing.Message);
+    }
+
+    [Fact]
     public void WritableImport_OfReadOnlyAddress_IsRefused()
     {
         using var ns = Namespace("a = np.arange(3.0)\na.flags.writeable = False\nh = Interface(a.__array_interface__, keep=a)\n");
