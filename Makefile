@@ -36,7 +36,7 @@ test: build
 
 ## demo: the most complete runnable program the project has.
 demo: deps
-	dotnet run -c $(CONFIG) --project samples/FormatTour
+	dotnet run -c $(CONFIG) --project samples/Showcase
 
 ## bench: the benchmark program; writes benchmarks/RESULTS.md.
 bench: deps

@@ -25,7 +25,9 @@ using var numPy = python.NewNamespace();
 python.Exec("import numpy as np", numPy);
 var run = new ShowcaseRun(python, numPy, brokenCheck);
 
+PaddedMatrixStep.Run(run);
 StridedBytesStep.Run(run);
+RecordArrayStep.Run(run);
 
 AnsiConsole.WriteLine();
 AnsiConsole.Write(new Rule());

@@ -214,6 +214,7 @@ public sealed unsafe class CPythonBufferTests
     [Fact]
     public void TypeFromSpec_WithBufferSlots_ExportsToMemoryview()
     {
+        _ = Python; // the interpreter must exist before the GIL is taken below
         var slots = (PyType_Slot*)NativeMemory.AllocZeroed(4, (nuint)sizeof(PyType_Slot)); // lives as long as the type: never freed
         slots[0] = new PyType_Slot { slot = Py_bf_getbuffer, pfunc = (delegate* unmanaged<nint, Py_buffer*, int, int>)&ProbeGetBuffer };
         slots[1] = new PyType_Slot { slot = Py_bf_releasebuffer, pfunc = (delegate* unmanaged<nint, Py_buffer*, void>)&ProbeReleaseBuffer };
