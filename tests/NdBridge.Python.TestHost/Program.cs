@@ -17,8 +17,14 @@ switch (scenario)
     case "host-finalises":
         HostFinalises();
         break;
+    case "import-shutdown":
+        ImportScenarios.Shutdown();
+        break;
+    case "import-host-finalises":
+        ImportScenarios.HostFinalises();
+        break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises");
         return 2;
 }
 Console.WriteLine("OK");
