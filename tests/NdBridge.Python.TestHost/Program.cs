@@ -17,11 +17,17 @@ switch (scenario)
     case "host-finalises":
         HostFinalises();
         break;
+    case "import-shutdown":
+        ImportScenarios.Shutdown();
+        break;
+    case "import-host-finalises":
+        ImportScenarios.HostFinalises();
+        break;
     case "torch-dlpack":
         TorchDLPack.Run();
         break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | torch-dlpack");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack");
         return 2;
 }
 Console.WriteLine("OK");
