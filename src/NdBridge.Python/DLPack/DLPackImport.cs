@@ -37,6 +37,32 @@ internal static unsafe class DLPackImport
         }
     }
 
+    /// <summary>Whether <paramref name="o"/> is a DLPack producer (has <c>__dlpack__</c>) or an unconsumed DLPack capsule.</summary>
+    internal static bool IsProducer(nint o)
+    {
+        if (IsUnconsumedCapsule(o))
+            return true;
+        fixed (byte* name = "__dlpack__\0"u8)
+            return CPython.PyObject_HasAttrString(o, name) == 1;
+    }
+
+    /// <summary>
+    /// <see cref="NdBufferImport.AsNdBuffer"/>'s DLPack path, with its rule: the buffer is read-only unless
+    /// <paramref name="writable"/>, and a read-only tensor asked writable is refused (its deleter called).
+    /// </summary>
+    internal static NdBuffer ImportAs(nint source, string typeName, bool writable, string paramName)
+    {
+        var buffer = Import(source, paramName);
+        if (buffer.IsReadOnly == !writable)
+            return buffer;
+        using (buffer)
+        {
+            if (writable)
+                ThrowHelper.ThrowImportReadOnly(paramName, $"A {typeName} object's DLPack tensor", null);
+            return buffer.AsReadOnly(); // a view holding the tensor's owner
+        }
+    }
+
     private static bool IsUnconsumedCapsule(nint o) =>
         CPython.PyCapsule_IsValid(o, DLPackNative.DltensorVersionedName) == 1 || CPython.PyCapsule_IsValid(o, DLPackNative.DltensorName) == 1;
 

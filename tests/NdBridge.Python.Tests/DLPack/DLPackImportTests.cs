@@ -190,6 +190,43 @@ public sealed unsafe class DLPackImportTests
     }
 
     [Fact]
+    public void AsNdBuffer_OfADLPackProducerWithoutTheBufferProtocol_GoesThroughDLPack_WithItsWritableRule()
+    {
+        using var ns = DLPackPeer.NewScope();
+        Python.Exec("""
+            t = Tracker()
+            a = np.arange(6.0).reshape(2, 3)[:, ::-1]
+            p = Producer(t, a)
+            ro = Producer(t, a, readonly=True)
+            cap = make_capsule(t, a, True)
+            """, ns);
+        using var producer = ns.GetItem("p");
+        using var readOnlyProducer = ns.GetItem("ro");
+        using var capsule = ns.GetItem("cap");
+        var pointer = Python.Eval<long>("a.__array_interface__['data'][0]", ns);
+        var expected = Python.EvalList<double>("a.ravel().tolist()", ns);
+        using (var readOnly = producer.AsNdBuffer())
+        using (var writable = producer.AsNdBuffer(writable: true))
+        using (var fromCapsule = capsule.AsNdBuffer())
+        {
+            Assert.True(readOnly.IsReadOnly);
+            Assert.False(writable.IsReadOnly);
+            Assert.True(fromCapsule.IsReadOnly);
+            foreach (var buffer in new[] { readOnly, writable, fromCapsule })
+            {
+                Assert.Equal(pointer, (long)buffer.DangerousGetPointer());
+                Assert.Equal(expected, buffer.AsReadOnlyStridedSpan<double>().ToArray());
+            }
+            Assert.Equal(0, Python.Eval<long>("t.deleted", ns));
+        }
+        Assert.Equal(3, Python.Eval<long>("t.deleted", ns));
+        var refused = Assert.Throws<ArgumentException>(() => readOnlyProducer.AsNdBuffer(writable: true));
+        Assert.Contains("DLPack tensor is a read-only buffer, asked writable", refused.Message);
+        Assert.Equal(4, Python.Eval<long>("t.deleted", ns)); // the refused tensor's deleter ran
+        Assert.Equal(0, Python.Eval<long>("t.double", ns));
+    }
+
+    [Fact]
     public void NotAProducer_IsAnArgumentException()
     {
         using var list = Python.Eval("[1, 2]");
