@@ -64,6 +64,10 @@ internal sealed class DLPackSuite : IBenchmarkSuite
             {
                 using var buffer = PythonDLPack.Import(array);
             })),
+            ("NumPy → .NET, buffer protocol: `NdBufferImport.FromBufferProtocol(a, writable: true)`, disposed", Repeat(() =>
+            {
+                using var buffer = NdBufferImport.FromBufferProtocol(array, writable: true);
+            })),
         };
 
         var rows = new List<IReadOnlyList<string>>();

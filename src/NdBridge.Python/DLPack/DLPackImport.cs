@@ -66,6 +66,12 @@ internal static unsafe class DLPackImport
     private static bool IsUnconsumedCapsule(nint o) =>
         CPython.PyCapsule_IsValid(o, DLPackNative.DltensorVersionedName) == 1 || CPython.PyCapsule_IsValid(o, DLPackNative.DltensorName) == 1;
 
+    // Types whose __dlpack__ rejected max_version with TypeError and then gave a tensor without it (NumPy < 2.1,
+    // torch < 2.3): asked without max_version straight away. Holds a reference to each (no address reuse);
+    // touched only with the GIL held; bounded.
+    private static readonly HashSet<nint> s_legacyOnlyTypes = [];
+    private const int MaxLegacyOnlyTypes = 64;
+
     /// <summary><c>source.__dlpack__(max_version=(1, 1))</c>, and on <c>TypeError</c> (a pre-1.0 producer) <c>source.__dlpack__()</c>.</summary>
     private static nint CallDunderDLPack(nint source, string paramName)
     {
@@ -76,10 +82,13 @@ internal static unsafe class DLPackImport
                 ThrowHelper.ThrowArgument("The object has no __dlpack__ method and is not a DLPack capsule ('dltensor' or 'dltensor_versioned').", paramName);
             method = PythonErrors.Check(CPython.PyObject_GetAttrString(source, name));
         }
-        nint args = 0, kwargs = 0, version = 0;
+        nint args = 0, kwargs = 0, version = 0, type = 0;
         try
         {
             args = PythonErrors.Check(CPython.PyTuple_New(0));
+            type = PythonErrors.Check(CPython.PyObject_Type(source));
+            if (s_legacyOnlyTypes.Contains(type))
+                return PythonErrors.Check(CPython.PyObject_Call(method, args, 0));
             version = PythonErrors.Check(CPython.PyTuple_New(2));
             _ = CPython.PyTuple_SetItem(version, 0, PythonErrors.Check(CPython.PyLong_FromLongLong(RequestedVersion.Major))); // steals; 0 < 2
             _ = CPython.PyTuple_SetItem(version, 1, PythonErrors.Check(CPython.PyLong_FromLongLong(RequestedVersion.Minor))); // steals; 1 < 2
@@ -89,14 +98,17 @@ internal static unsafe class DLPackImport
             var capsule = CPython.PyObject_Call(method, args, kwargs);
             if (capsule == 0 && CPython.PyErr_ExceptionMatches(CPython.PyExc_TypeError) == 1)
             {
-                // The array API's rule for producers that predate max_version (NumPy < 2.1).
+                // The array API's rule for producers that predate max_version.
                 CPython.PyErr_Clear();
                 capsule = CPython.PyObject_Call(method, args, 0);
+                if (capsule != 0 && s_legacyOnlyTypes.Count < MaxLegacyOnlyTypes && s_legacyOnlyTypes.Add(type))
+                    type = 0; // the set keeps this reference
             }
             return PythonErrors.Check(capsule);
         }
         finally
         {
+            CPython.Py_DecRef(type);
             CPython.Py_DecRef(kwargs);
             CPython.Py_DecRef(version);
             CPython.Py_DecRef(args);
