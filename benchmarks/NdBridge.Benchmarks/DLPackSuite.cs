@@ -60,7 +60,7 @@ internal sealed class DLPackSuite : IBenchmarkSuite
                 using var buffer = NdBuffer.FromArray(values, [8, 8]);
                 using var capsule = PythonDLPack.ExportCapsule(buffer, (1, 1));
             })),
-            ("NumPy → .NET, DLPack: `PythonDLPack.Import(a)` (versioned ask, TypeError, legacy), disposed", Repeat(() =>
+            ("NumPy → .NET, DLPack: `PythonDLPack.Import(a)` (NumPy 1.24's type remembered as legacy-only), disposed", Repeat(() =>
             {
                 using var buffer = PythonDLPack.Import(array);
             })),
@@ -80,8 +80,9 @@ internal sealed class DLPackSuite : IBenchmarkSuite
             var (candidate, reference) = context.Pair(run, baseline);
             rows.Add([name, (reference / candidate).ToString("0.00", CultureInfo.InvariantCulture), Microseconds(candidate)]);
         }
-        notes.Add($"Each figure times {CallsPerRepetition} handoffs called from C# through `PythonObject.Call` (the baseline too), so the call overhead is in both.");
-        notes.Add("NumPy 1.24's `__dlpack__` rejects `max_version`: every import of a NumPy array pays one TypeError before the legacy call, as the array API prescribes.");
+        notes.Add($"Each figure times a batch of {CallsPerRepetition} handoffs called from C# (NumPy's own rows through `PythonObject.Call` too), the GIL held around the batch.");
+        notes.Add("NumPy 1.24's `__dlpack__` rejects `max_version`: the first import of a type pays one TypeError before the legacy call, as the array API prescribes; the type is then remembered and asked without `max_version`.");
+        notes.Add(".NET → NumPy through DLPack makes the export object, then the capsule and its tensor (one native block, a GCHandle to the owner), and NumPy's array; the buffer-protocol row makes the export, a memoryview and the array.");
         return new SuiteResult(Title,
             "Per-call handoff of an 8×8 `double` array, as a ratio to NumPy's own `np.from_dlpack(a)` of a NumPy array timed in the same run " +
             "(baseline time / candidate time; higher is faster). Each .NET → Python call creates a fresh `NdBuffer` exporter and releases it; " +
