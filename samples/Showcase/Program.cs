@@ -28,6 +28,9 @@ var run = new ShowcaseRun(python, numPy, brokenCheck);
 PaddedMatrixStep.Run(run);
 StridedBytesStep.Run(run);
 RecordArrayStep.Run(run);
+NumPyInCSharpStep.Run(run);
+SuboffsetsStep.Run(run);
+HandoffTableStep.Run(run);
 
 AnsiConsole.WriteLine();
 AnsiConsole.Write(new Rule());
