@@ -18,6 +18,13 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+if (Console.IsOutputRedirected)
+{
+    // A log, not a terminal: plain text, one line per claim.
+    AnsiConsole.Profile.Capabilities.Ansi = false;
+    AnsiConsole.Profile.Width = 160;
+}
+
 var started = System.Diagnostics.Stopwatch.StartNew();
 var python = PythonRuntime.Initialize();
 AnsiConsole.MarkupLine($"[bold]NdBridge showcase[/] — Python {Markup.Escape(python.Installation.Version.ToString())} at {Markup.Escape(python.Installation.ExecutablePath ?? "(library only)")}");
@@ -28,6 +35,9 @@ var run = new ShowcaseRun(python, numPy, brokenCheck);
 PaddedMatrixStep.Run(run);
 StridedBytesStep.Run(run);
 RecordArrayStep.Run(run);
+NumPyInCSharpStep.Run(run);
+SuboffsetsStep.Run(run);
+HandoffTableStep.Run(run);
 
 AnsiConsole.WriteLine();
 AnsiConsole.Write(new Rule());

@@ -18,10 +18,17 @@ internal sealed record TestHostResult(int ExitCode, string Stdout, string Stderr
 
 internal static class TestHostProcess
 {
-    public static TestHostResult Run(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static TestHostResult Run(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunProgram("NdBridge.Python.TestHost", arguments, environment);
+
+    /// <summary>
+    /// Runs a program this test project references (the test host, a sample) in its own process, with
+    /// <paramref name="environment"/> changes (null removes a variable); fails the test after 120 s.
+    /// </summary>
+    public static TestHostResult RunProgram(string assemblyName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var hostDll = Path.Combine(AppContext.BaseDirectory, "NdBridge.Python.TestHost.dll");
-        Assert.True(File.Exists(hostDll), $"{hostDll} is missing: the test project references NdBridge.Python.TestHost.");
+        var hostDll = Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll");
+        Assert.True(File.Exists(hostDll), $"{hostDll} is missing: the test project must reference {assemblyName}.");
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var start = new ProcessStartInfo(dotnet)
         {
@@ -48,7 +55,7 @@ internal static class TestHostProcess
         if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("the test host did not finish within 120 s");
+            Assert.Fail($"{assemblyName} did not finish within 120 s");
         }
         var stdout = stdoutTask.GetAwaiter().GetResult();
         var values = new Dictionary<string, string>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace NdBridge.Python.Tests.Export;
@@ -13,26 +12,12 @@ public sealed partial class PaddedMatrixSampleTests
     private static partial Regex PythonAddress();
 
     [Fact]
-    public async Task Sample_ExitsZero_AndBothSidesPrintTheSameAddress()
+    public void Sample_ExitsZero_AndBothSidesPrintTheSameAddress()
     {
-        var sample = Path.Combine(AppContext.BaseDirectory, "PaddedMatrix.dll");
-        Assert.True(File.Exists(sample), $"{sample} is missing: the test project references samples/PaddedMatrix.");
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(sample);
-        start.Environment[PythonInstallation.EnvironmentVariable] = PythonFixture.PythonPath;
-        using var process = Process.Start(start)!;
-        var stdoutTask = process.StandardOutput.ReadToEndAsync();
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        var stdout = await stdoutTask;
-        var stderr = await stderrTask;
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
+        var result = TestHostProcess.RunProgram("PaddedMatrix", [],
+            new Dictionary<string, string?> { [PythonInstallation.EnvironmentVariable] = PythonFixture.PythonPath });
+        var stdout = result.Stdout;
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{stdout}\n{result.Stderr}");
         var dotNet = DotNetAddress().Match(stdout);
         var python = PythonAddress().Match(stdout);
         Assert.True(dotNet.Success && python.Success, stdout);

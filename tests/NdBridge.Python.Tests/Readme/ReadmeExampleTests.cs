@@ -1,6 +1,6 @@
 using NdBridge.Testing;
 
-namespace NdBridge.Tests.Readme;
+namespace NdBridge.Python.Tests.Readme;
 
 /// <summary>The README's C# examples compile, run, and print what the README says they print.</summary>
 [Collection(nameof(ConsoleCapturingCollection))]
@@ -22,6 +22,7 @@ public class ReadmeExampleTests
     [MemberData(nameof(Examples), DisableDiscoveryEnumeration = true)]
     public void ExampleRunsAndPrintsWhatTheReadmeShows(ReadmeExamples.Example example)
     {
+        _ = PythonFixture.Runtime; // the examples' PythonRuntime.Initialize() returns this process's interpreter
         string output = ReadmeExamples.CompileAndRun(example.Code, example.ToString());
         if (example.ExpectedOutput is not null)
             Assert.Equal(ReadmeExamples.NormaliseOutput(example.ExpectedOutput), ReadmeExamples.NormaliseOutput(output));
