@@ -144,7 +144,9 @@ public sealed unsafe class DLPackExportTests
         using var buffer = NdBuffer.FromArray(bytes, BufferFormat.Parse("d"), new StridedLayout([4], [9], 8), 1, readOnly: true);
         using var ns = DLPackPeer.NewScope();
         DLPackPeer.SetExport(ns, "shim", buffer);
+        ns.SetItem("data", bytes);
         Python.Exec("""
+            expected = np.ndarray((4,), dtype=np.float64, buffer=bytes(data), offset=1, strides=(9,)).tolist()
             try:
                 consume(shim, max_version=(1, 1))
             except BufferError as e:
@@ -160,8 +162,9 @@ public sealed unsafe class DLPackExportTests
             legacy.close()
             """, ns);
         Assert.Contains("byte stride 9 of dimension 0 is not a multiple of the item size 8", ns.GetItem("without_copy").As<string>());
-        Assert.Equal([0, 1.5, 3, 4.5], ns.GetItem("values").ToList<double>());
-        Assert.Equal([0, 1.5, 3, 4.5], ns.GetItem("legacy_values").ToList<double>());
+        var expected = ns.GetItem("expected").ToList<double>();
+        Assert.Equal(expected, ns.GetItem("values").ToList<double>());
+        Assert.Equal(expected, ns.GetItem("legacy_values").ToList<double>());
         Assert.Equal((long)DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED, ns.GetItem("flags").As<long>());
         Assert.True(ns.GetItem("writeable").As<bool>());
         Assert.NotEqual((long)buffer.DangerousGetPointer(), ns.GetItem("pointer").As<long>());
@@ -190,9 +193,10 @@ public sealed unsafe class DLPackExportTests
                     values = x.array.tolist()
                     flags = x.flags
                     x.close()
+                    expected = memoryview(shim).tolist()   # CPython reads through the suboffsets
                     """, ns);
                 Assert.Contains("suboffsets", ns.GetItem("without_copy").As<string>());
-                Assert.Equal("[[1, 2, 3], [4, 5, 6]]", ns.GetItem("values").Str());
+                Assert.Equal(ns.GetItem("expected").Repr(), ns.GetItem("values").Repr());
                 Assert.Equal((long)DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED, ns.GetItem("flags").As<long>());
             }
         }
