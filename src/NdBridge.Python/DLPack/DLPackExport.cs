@@ -31,11 +31,11 @@ internal static unsafe class DLPackExport
     internal static nint CreateCapsule(in DLPackSource source, uint? minorVersion, bool? copy, out string? refusal)
     {
         var versioned = minorVersion.HasValue;
-        refusal = Refusal(source, versioned, copy == true);
+        refusal = Refusal(source, versioned, copy == true, out var dataType);
         if (refusal is not null)
             return 0;
         if (copy != true)
-            return Wrap(source, versioned, minorVersion.GetValueOrDefault(), isCopy: false, out refusal);
+            return Wrap(source, dataType, versioned, minorVersion.GetValueOrDefault(), isCopy: false, out refusal);
 
         // The copy engine works on buffers: a view of the source for the copy, then the copy's own memory.
         if (!source.Owner.TryAcquire())
@@ -45,15 +45,15 @@ internal static unsafe class DLPackExport
         }
         using var view = NdBuffer.CreateTrusted(source.Owner, source.Origin, source.Format, source.Layout, source.IsReadOnly);
         using var copied = view.ToContiguous(MemoryOrder.C);
-        return Wrap(DLPackSource.Of(copied), versioned, minorVersion.GetValueOrDefault(), isCopy: true, out refusal); // the tensor holds the copy's owner
+        return Wrap(DLPackSource.Of(copied), dataType, versioned, minorVersion.GetValueOrDefault(), isCopy: true, out refusal); // the tensor holds the copy's owner
     }
 
     private const string Released = "the memory was released (the NdBuffer and everything viewing it were disposed)";
 
-    private static nint Wrap(in DLPackSource source, bool versioned, uint minorVersion, bool isCopy, out string? refusal)
+    private static nint Wrap(in DLPackSource source, DLPackDataType dataType, bool versioned, uint minorVersion, bool isCopy, out string? refusal)
     {
         refusal = null;
-        var managed = Allocate(source, versioned, minorVersion, isCopy);
+        var managed = Allocate(source, dataType, versioned, minorVersion, isCopy);
         // The origin was read before the holder is taken: it is valid once the owner is proven alive.
         if (!source.Owner.TryAcquire())
         {
@@ -72,10 +72,10 @@ internal static unsafe class DLPackExport
     }
 
     /// <summary>Why DLPack cannot carry <paramref name="source"/> as asked, or null.</summary>
-    internal static string? Refusal(in DLPackSource source, bool versioned, bool copy)
+    internal static string? Refusal(in DLPackSource source, bool versioned, bool copy, out DLPackDataType dataType)
     {
         var layout = source.Layout;
-        if (!source.Format.TryToDLPack(out var dataType))
+        if (!source.Format.TryToDLPack(out dataType))
             return ExplainFormat(source.Format);
         if (dataType.Bits * dataType.Lanes != layout.ItemSize * 8)
             return $"the item size {layout.ItemSize} bytes differs from the {dataType.Bits * dataType.Lanes / 8} bytes of DLPack type {dataType}";
@@ -110,7 +110,7 @@ internal static unsafe class DLPackExport
     }
 
     // One native block: the managed tensor, then shape[ndim] and strides[ndim] (int64, elements). No holder yet.
-    private static void* Allocate(in DLPackSource source, bool versioned, uint minorVersion, bool isCopy)
+    private static void* Allocate(in DLPackSource source, DLPackDataType dataType, bool versioned, uint minorVersion, bool isCopy)
     {
         var layout = source.Layout;
         var rank = layout.Rank;
@@ -144,7 +144,6 @@ internal static unsafe class DLPackExport
         tensor->data = source.Origin;
         tensor->device = new DLPackNative.DLDevice { device_type = DLPackNative.kDLCPU, device_id = 0 };
         tensor->ndim = rank;
-        var dataType = source.Format.ToDLPack();
         tensor->dtype = new DLPackNative.DLDataType { code = (byte)dataType.Code, bits = dataType.Bits, lanes = dataType.Lanes };
         tensor->shape = shape;
         tensor->strides = strides;
