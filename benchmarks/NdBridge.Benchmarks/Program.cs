@@ -7,6 +7,7 @@ var suites = new List<IBenchmarkSuite>
     new CopySuite(),
     new HandoffSuite(),
     new ImportSuite(),
+    new DLPackSuite(),
     // Later issues add their suites here (handoff, import, DLPack), or columns to existing ones.
 };
 

@@ -23,8 +23,11 @@ switch (scenario)
     case "import-host-finalises":
         ImportScenarios.HostFinalises();
         break;
+    case "torch-dlpack":
+        TorchDLPack.Run();
+        break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack");
         return 2;
 }
 Console.WriteLine("OK");

@@ -23,7 +23,8 @@ public static unsafe partial class NdBufferImport
 {
     /// <summary>
     /// The memory of <paramref name="source"/> as an <see cref="NdBuffer"/>: through the buffer protocol when the
-    /// object has it, otherwise through <c>__array_interface__</c> (see <see cref="FromArrayInterface"/>).
+    /// object has it, otherwise through DLPack when it has <c>__dlpack__</c> or is a DLPack capsule (PyTorch,
+    /// JAX; see <see cref="PythonDLPack.Import"/>), otherwise through <c>__array_interface__</c> (see <see cref="FromArrayInterface"/>).
     /// Dispose the result.
     /// </summary>
     /// <param name="source">The Python object; it stays alive while the buffer (or a view of it) does.</param>
@@ -38,9 +39,11 @@ public static unsafe partial class NdBufferImport
             ThrowHelper.ThrowArgumentNull(nameof(source));
         using var gil = PythonGil.Acquire();
         using var borrow = new Borrow(source);
-        return CPython.PyObject_CheckBuffer(borrow.Reference) != 0
-            ? ImportBuffer(borrow.Reference, writable)
-            : ImportArrayInterface(source, writable, requireInterface: true);
+        if (CPython.PyObject_CheckBuffer(borrow.Reference) != 0)
+            return ImportBuffer(borrow.Reference, writable);
+        if (DLPackImport.IsProducer(borrow.Reference))
+            return DLPackImport.ImportAs(borrow.Reference, PythonTypeNames.Of(borrow.Reference), writable, nameof(source));
+        return ImportArrayInterface(source, writable, requireInterface: true);
     }
 
     /// <summary>

@@ -26,6 +26,12 @@ internal static unsafe partial class CPython
     /// <summary><c>int PyException_SetTraceback(PyObject *ex, PyObject *tb)</c>.</summary>
     internal static delegate* unmanaged<nint, nint, int> PyException_SetTraceback;
 
+    /// <summary><c>int PyErr_ExceptionMatches(PyObject *exc)</c>: whether the pending exception is an instance of <c>exc</c>.</summary>
+    internal static delegate* unmanaged<nint, int> PyErr_ExceptionMatches;
+
+    /// <summary><c>PyExc_TypeError</c>.</summary>
+    internal static nint PyExc_TypeError;
+
     /// <summary><c>PyExc_RuntimeError</c>.</summary>
     internal static nint PyExc_RuntimeError;
 
@@ -45,6 +51,8 @@ internal static unsafe partial class CPython
         PyErr_SetString = (delegate* unmanaged<nint, byte*, void>)Export(library, nameof(PyErr_SetString));
         PyErr_WriteUnraisable = (delegate* unmanaged<nint, void>)Export(library, nameof(PyErr_WriteUnraisable));
         PyException_SetTraceback = (delegate* unmanaged<nint, nint, int>)Export(library, nameof(PyException_SetTraceback));
+        PyErr_ExceptionMatches = (delegate* unmanaged<nint, int>)Export(library, nameof(PyErr_ExceptionMatches));
+        PyExc_TypeError = ReadPointerVariable(library, nameof(PyExc_TypeError));
         PyExc_RuntimeError = ReadPointerVariable(library, nameof(PyExc_RuntimeError));
         PyExc_AttributeError = ReadPointerVariable(library, nameof(PyExc_AttributeError));
         PyExc_BufferError = ReadPointerVariable(library, nameof(PyExc_BufferError));

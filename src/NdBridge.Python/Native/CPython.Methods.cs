@@ -6,6 +6,8 @@ internal static unsafe partial class CPython
 {
     /// <summary><c>METH_VARARGS</c>: <c>PyObject *f(PyObject *self, PyObject *args)</c>.</summary>
     internal const int METH_VARARGS = 0x0001;
+    /// <summary><c>METH_KEYWORDS</c> (with VARARGS): <c>PyObject *f(PyObject *self, PyObject *args, PyObject *kwargs)</c>.</summary>
+    internal const int METH_KEYWORDS = 0x0002;
 
     /// <summary><c>PyMethodDef</c>: must outlive every function made from it (native memory, never freed).</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -1,0 +1,247 @@
+using System.Runtime.InteropServices;
+
+namespace NdBridge.Python;
+
+/// <summary>
+/// DLPack producer: a capsule (<c>dltensor_versioned</c> or legacy <c>dltensor</c>) viewing an
+/// <see cref="NdBuffer"/>'s or an export's memory. The tensor holds one holder on the memory's owner; its deleter
+/// releases that holder and frees the tensor, exactly once, on whatever thread the consumer calls it; an
+/// unconsumed capsule's destructor calls it. Refusals are values (a message), so the Python method raises
+/// <c>BufferError</c> and the .NET API its own exception, without exceptions as control flow.
+/// </summary>
+internal static unsafe class DLPackExport
+{
+    private static long s_tensorsCreated;
+    private static long s_deletersRun;
+
+    /// <summary>Tensors this process exported (capsules created).</summary>
+    internal static long TensorsCreated => Interlocked.Read(ref s_tensorsCreated);
+
+    /// <summary>Deleter calls of exported tensors: equal to <see cref="TensorsCreated"/> once every capsule and consumer let go.</summary>
+    internal static long DeletersRun => Interlocked.Read(ref s_deletersRun);
+
+    /// <summary>
+    /// A new reference to a capsule for <paramref name="source"/>, or 0 with <paramref name="refusal"/> saying why
+    /// DLPack cannot carry it. GIL held.
+    /// </summary>
+    /// <param name="source">The memory to export.</param>
+    /// <param name="minorVersion">Null: the legacy <c>dltensor</c> capsule; otherwise a versioned one with version (1, minor).</param>
+    /// <param name="copy">The array API's <c>copy</c>: true always copies (IS_COPIED), false never, null only when needed (never, here).</param>
+    /// <param name="refusal">Why the memory was refused.</param>
+    internal static nint CreateCapsule(in DLPackSource source, uint? minorVersion, bool? copy, out string? refusal)
+    {
+        var versioned = minorVersion.HasValue;
+        refusal = Refusal(source, versioned, copy == true, out var dataType);
+        if (refusal is not null)
+            return 0;
+        if (copy != true)
+            return Wrap(source, dataType, versioned, minorVersion.GetValueOrDefault(), isCopy: false, out refusal);
+
+        // The copy engine works on buffers: a view of the source for the copy, then the copy's own memory.
+        if (!source.Owner.TryAcquire())
+        {
+            refusal = Released;
+            return 0;
+        }
+        using var view = NdBuffer.CreateTrusted(source.Owner, source.Origin, source.Format, source.Layout, source.IsReadOnly);
+        using var copied = view.ToContiguous(MemoryOrder.C);
+        return Wrap(DLPackSource.Of(copied), dataType, versioned, minorVersion.GetValueOrDefault(), isCopy: true, out refusal); // the tensor holds the copy's owner
+    }
+
+    private const string Released = "the memory was released (the NdBuffer and everything viewing it were disposed)";
+
+    private static nint Wrap(in DLPackSource source, DLPackDataType dataType, bool versioned, uint minorVersion, bool isCopy, out string? refusal)
+    {
+        refusal = null;
+        var managed = Allocate(source, dataType, versioned, minorVersion, isCopy);
+        // The origin was read before the holder is taken: it is valid once the owner is proven alive.
+        if (!source.Owner.TryAcquire())
+        {
+            NativeMemory.Free(managed);
+            refusal = Released;
+            return 0;
+        }
+        Activate(managed, versioned, source.Owner);
+        var capsule = CPython.PyCapsule_New(managed, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName, &DestroyCapsule);
+        if (capsule == 0)
+        {
+            DLPackTensorOwner.CallDeleter(managed, versioned); // releases the holder just taken
+            throw PythonErrors.FetchPending();
+        }
+        return capsule;
+    }
+
+    /// <summary>Why DLPack cannot carry <paramref name="source"/> as asked, or null.</summary>
+    internal static string? Refusal(in DLPackSource source, bool versioned, bool copy, out DLPackDataType dataType)
+    {
+        var layout = source.Layout;
+        if (!source.Format.TryToDLPack(out dataType))
+            return ExplainFormat(source.Format);
+        if (dataType.Bits * dataType.Lanes != layout.ItemSize * 8)
+            return $"the item size {layout.ItemSize} bytes differs from the {dataType.Bits * dataType.Lanes / 8} bytes of DLPack type {dataType}";
+        if (copy)
+            return null; // a C-contiguous, writable copy has none of the problems below
+        if (layout.HasSuboffsets)
+            return "DLPack cannot describe suboffsets (a PIL-style indirect array); pass copy=True for a copy";
+        if (layout.ElementCount != 0)
+        {
+            for (var i = 0; i < layout.Rank; i++)
+            {
+                if (layout.Shape[i] > 1 && layout.ByteStrides[i] % layout.ItemSize != 0)
+                    return $"the byte stride {layout.ByteStrides[i]} of dimension {i} is not a multiple of the item size {layout.ItemSize}; DLPack strides count elements (pass copy=True for a copy)";
+            }
+        }
+        if (source.IsReadOnly && !versioned)
+            return "the memory is read-only and the legacy 'dltensor' capsule cannot say so; pass max_version=(1, 0) or newer for a versioned capsule with the READ_ONLY flag, or copy=True";
+        return null;
+    }
+
+    private static string ExplainFormat(BufferFormat format)
+    {
+        try
+        {
+            _ = format.ToDLPack();
+            return $"format '{format}' has no DLPack form";
+        }
+        catch (NotSupportedException exception)
+        {
+            return exception.Message; // the core's reason: records, byte order, long double, ...
+        }
+    }
+
+    // One native block: the managed tensor, then shape[ndim] and strides[ndim] (int64, elements). No holder yet.
+    private static void* Allocate(in DLPackSource source, DLPackDataType dataType, bool versioned, uint minorVersion, bool isCopy)
+    {
+        var layout = source.Layout;
+        var rank = layout.Rank;
+        var headerByteLength = versioned ? sizeof(DLPackNative.DLManagedTensorVersioned) : sizeof(DLPackNative.DLManagedTensor);
+        var block = (byte*)NativeMemory.AllocZeroed((nuint)(headerByteLength + 2 * rank * sizeof(long)));
+        var shape = (long*)(block + headerByteLength);
+        var strides = shape + rank;
+        var itemSize = layout.ItemSize;
+        long contiguousElementStride = 1;
+        for (var i = rank - 1; i >= 0; i--)
+        {
+            shape[i] = layout.Shape[i]; // shape and strides hold rank entries each
+            // A dimension of length 0 or 1 never steps: give it the contiguous stride whatever its byte stride.
+            strides[i] = layout.Shape[i] > 1 && layout.ElementCount != 0 ? layout.ByteStrides[i] / itemSize : contiguousElementStride;
+            contiguousElementStride *= Math.Max(layout.Shape[i], 1);
+        }
+
+        DLPackNative.DLTensor* tensor;
+        if (versioned)
+        {
+            var v = (DLPackNative.DLManagedTensorVersioned*)block;
+            v->version = new DLPackNative.DLPackVersion { major = DLPackNative.DLPACK_MAJOR_VERSION, minor = minorVersion };
+            v->flags = (source.IsReadOnly ? DLPackNative.DLPACK_FLAG_BITMASK_READ_ONLY : 0)
+                       | (isCopy ? DLPackNative.DLPACK_FLAG_BITMASK_IS_COPIED : 0);
+            tensor = &v->dl_tensor;
+        }
+        else
+        {
+            tensor = &((DLPackNative.DLManagedTensor*)block)->dl_tensor;
+        }
+        tensor->data = source.Origin;
+        tensor->device = new DLPackNative.DLDevice { device_type = DLPackNative.kDLCPU, device_id = 0 };
+        tensor->ndim = rank;
+        tensor->dtype = new DLPackNative.DLDataType { code = (byte)dataType.Code, bits = dataType.Bits, lanes = dataType.Lanes };
+        tensor->shape = shape;
+        tensor->strides = strides;
+        tensor->byte_offset = 0;
+        return block;
+    }
+
+    // Gives the tensor its holder (already acquired on owner) and its deleter.
+    private static void Activate(void* managed, bool versioned, NdMemoryOwner owner)
+    {
+        var handle = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(owner));
+        if (versioned)
+        {
+            ((DLPackNative.DLManagedTensorVersioned*)managed)->manager_ctx = handle;
+            ((DLPackNative.DLManagedTensorVersioned*)managed)->deleter = &DeleteVersioned;
+        }
+        else
+        {
+            ((DLPackNative.DLManagedTensor*)managed)->manager_ctx = handle;
+            ((DLPackNative.DLManagedTensor*)managed)->deleter = &DeleteLegacy;
+        }
+        Interlocked.Increment(ref s_tensorsCreated);
+        MemoryDiagnostics.ExportStarted();
+    }
+
+    [UnmanagedCallersOnly]
+    private static void DeleteVersioned(DLPackNative.DLManagedTensorVersioned* self) => Delete(self, self->manager_ctx);
+
+    [UnmanagedCallersOnly]
+    private static void DeleteLegacy(DLPackNative.DLManagedTensor* self) => Delete(self, self->manager_ctx);
+
+    // Any thread, GIL or not: frees the block, then releases the holder (which may free the memory).
+    private static void Delete(void* block, void* managerContext)
+    {
+        var handle = GCHandle.FromIntPtr((nint)managerContext);
+        var owner = (NdMemoryOwner)handle.Target!;
+        handle.Free();
+        NativeMemory.Free(block);
+        Interlocked.Increment(ref s_deletersRun);
+        MemoryDiagnostics.ExportEnded();
+        try
+        {
+            if (PythonGil.IsHeldByCurrentThread && CPython.Py_IsInitialized() != 0)
+            {
+                // Inside an NdBridge scope, yet a C caller may have released the GIL around this call (ctypes
+                // foreign calls do): PyGILState_Ensure takes it back, or is a cheap no-op when it is held.
+                var state = CPython.PyGILState_Ensure();
+                try
+                {
+                    owner.Release();
+                }
+                finally
+                {
+                    CPython.PyGILState_Release(state);
+                }
+            }
+            else
+            {
+                owner.Release(); // outside any scope: a release that needs Python enters its own scope
+            }
+        }
+        catch (Exception exception)
+        {
+            // The deleter is called from C: report, never unwind.
+            ReportUnraisable(exception);
+        }
+    }
+
+    private static void ReportUnraisable(Exception exception)
+    {
+        if (!PythonGil.IsHeldByCurrentThread && (CPython.Library == 0 || CPython.Py_IsInitialized() == 0))
+            return; // no interpreter left to report to
+        using var gil = PythonGil.Acquire();
+        nint type, value, traceback;
+        CPython.PyErr_Fetch(&type, &value, &traceback);
+        PythonErrors.SetFromManaged(exception);
+        CPython.PyErr_WriteUnraisable(0);
+        CPython.PyErr_Restore(type, value, traceback);
+    }
+
+    /// <summary>
+    /// The capsule destructor of the Python specification: a consumed capsule (<c>used_…</c>) is left alone;
+    /// an unconsumed one calls its tensor's deleter. Preserves any pending exception.
+    /// </summary>
+    [UnmanagedCallersOnly]
+    private static void DestroyCapsule(nint capsule)
+    {
+        if (CPython.PyCapsule_IsValid(capsule, DLPackNative.UsedDltensorVersionedName) == 1
+            || CPython.PyCapsule_IsValid(capsule, DLPackNative.UsedDltensorName) == 1)
+            return;
+        nint type, value, traceback;
+        CPython.PyErr_Fetch(&type, &value, &traceback);
+        var versioned = CPython.PyCapsule_IsValid(capsule, DLPackNative.DltensorVersionedName) == 1;
+        var managed = CPython.PyCapsule_GetPointer(capsule, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName);
+        if (managed == null)
+            CPython.PyErr_WriteUnraisable(capsule); // renamed to something foreign: nothing we can safely free
+        else
+            DLPackTensorOwner.CallDeleter(managed, versioned);
+        CPython.PyErr_Restore(type, value, traceback);
+    }
+}

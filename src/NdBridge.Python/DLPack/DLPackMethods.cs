@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+
+namespace NdBridge.Python;
+
+/// <summary>
+/// The array API's <c>__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)</c> and
+/// <c>__dlpack_device__()</c> for an <see cref="NdBuffer"/>: what the exported type's method table calls.
+/// Every method needs the GIL and returns a new reference, or 0 with a Python exception set; none throws.
+/// </summary>
+internal static unsafe class DLPackMethods
+{
+    /// <summary><c>__dlpack__</c> for <paramref name="source"/>; <paramref name="args"/> must be empty (keyword-only).</summary>
+    internal static nint DunderDLPack(in DLPackSource source, nint args, nint kwargs)
+    {
+        if (args != 0 && CPython.PyTuple_Size(args) != 0)
+            return SetError(CPython.PyExc_TypeError, "__dlpack__() takes only keyword arguments (stream, max_version, dl_device, copy)");
+        (long, long)? maxVersion = null;
+        bool? copy = null;
+        if (kwargs != 0)
+        {
+            nint position = 0, key, value;
+            while (CPython.PyDict_Next(kwargs, &position, &key, &value) != 0)
+            {
+                var name = KeywordName(key);
+                switch (name)
+                {
+                    case "stream":
+                        if (value != CPython.Py_None)
+                            return SetError(CPython.PyExc_BufferError, "NdBridge memory is on the CPU, where DLPack allows only stream=None");
+                        break;
+                    case "max_version":
+                        if (value == CPython.Py_None)
+                            break;
+                        if (!TryReadPair(value, out var version) || version.First < 0 || version.Second < 0)
+                            return SetError(CPython.PyExc_TypeError, "max_version must be None or a (major, minor) tuple of non-negative ints");
+                        maxVersion = version;
+                        break;
+                    case "dl_device":
+                        if (value == CPython.Py_None)
+                            break;
+                        if (!TryReadPair(value, out var device))
+                            return SetError(CPython.PyExc_TypeError, "dl_device must be None or a (device_type, device_id) tuple of ints");
+                        if (device != (DLPackNative.kDLCPU, 0))
+                            return SetError(CPython.PyExc_BufferError, $"NdBridge memory is on the CPU (kDLCPU, 0); dl_device=({device.First}, {device.Second}) would need a cross-device copy, which NdBridge cannot make");
+                        break;
+                    case "copy":
+                        if (value == CPython.Py_True)
+                            copy = true;
+                        else if (value == CPython.Py_False)
+                            copy = false;
+                        else if (value != CPython.Py_None)
+                            return SetError(CPython.PyExc_TypeError, "copy must be None, True or False");
+                        break;
+                    case null:
+                        return 0; // not a str: Python's error is set
+                    default:
+                        return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{name}'");
+                }
+            }
+        }
+        var capsule = DLPackExport.CreateCapsule(source, PythonDLPack.MinorVersionFor(maxVersion), copy, out var refusal);
+        return capsule != 0 ? capsule : SetError(CPython.PyExc_BufferError, "DLPack export refused: " + refusal);
+    }
+
+    /// <summary><c>__dlpack_device__()</c>: <c>(kDLCPU, 0)</c>.</summary>
+    internal static nint DunderDLPackDevice()
+    {
+        var tuple = CPython.PyTuple_New(2);
+        if (tuple == 0)
+            return 0;
+        nint[] items = [CPython.PyLong_FromLongLong(DLPackNative.kDLCPU), CPython.PyLong_FromLongLong(0)];
+        for (var i = 0; i < 2; i++)
+        {
+            if (items[i] == 0)
+            {
+                CPython.Py_DecRef(tuple);
+                CPython.Py_DecRef(items[1 - i]);
+                return 0;
+            }
+            _ = CPython.PyTuple_SetItem(tuple, i, items[i]); // steals; i < 2
+        }
+        return tuple;
+    }
+
+    /// <summary>Sets a Python exception of <paramref name="type"/>; returns 0 (NULL) for the caller to return.</summary>
+    internal static nint SetError(nint type, string message)
+    {
+        fixed (byte* text = Utf8Z.Encode(message.Replace('\0', ' '), nameof(message)))
+            CPython.PyErr_SetString(type, text);
+        return 0;
+    }
+
+    /// <summary>The keyword's text, or null with Python's error set when it is not a str.</summary>
+    private static string? KeywordName(nint key)
+    {
+        nint byteLength;
+        var utf8 = CPython.PyUnicode_AsUTF8AndSize(key, &byteLength);
+        return utf8 == null ? null : Marshal.PtrToStringUTF8((nint)utf8, checked((int)byteLength));
+    }
+
+    /// <summary>Reads a tuple of exactly two ints; false (no error pending) otherwise.</summary>
+    private static bool TryReadPair(nint value, out (long First, long Second) pair)
+    {
+        pair = default;
+        if (CPython.PyTuple_Size(value) != 2)
+        {
+            CPython.PyErr_Clear(); // not a tuple
+            return false;
+        }
+        var first = CPython.PyLong_AsLongLong(CPython.PyTuple_GetItem(value, 0));
+        var second = CPython.PyLong_AsLongLong(CPython.PyTuple_GetItem(value, 1));
+        if (CPython.PyErr_Occurred() != 0)
+        {
+            CPython.PyErr_Clear(); // an item is not an int
+            return false;
+        }
+        pair = (first, second);
+        return true;
+    }
+}
