@@ -26,8 +26,11 @@ switch (scenario)
     case "torch-dlpack":
         TorchDLPack.Run();
         break;
+    case "gil-released-by-c":
+        GilScenarios.ReleasedByCInsideScope();
+        break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack | gil-released-by-c");
         return 2;
 }
 Console.WriteLine("OK");

@@ -186,24 +186,7 @@ internal static unsafe class DLPackExport
         MemoryDiagnostics.ExportEnded();
         try
         {
-            if (PythonGil.IsHeldByCurrentThread && CPython.Py_IsInitialized() != 0)
-            {
-                // Inside an NdBridge scope, yet a C caller may have released the GIL around this call (ctypes
-                // foreign calls do): PyGILState_Ensure takes it back, or is a cheap no-op when it is held.
-                var state = CPython.PyGILState_Ensure();
-                try
-                {
-                    owner.Release();
-                }
-                finally
-                {
-                    CPython.PyGILState_Release(state);
-                }
-            }
-            else
-            {
-                owner.Release(); // outside any scope: a release that needs Python enters its own scope
-            }
+            owner.Release(); // a release that needs Python enters its own GIL scope, which takes the GIL back if a C caller released it
         }
         catch (Exception exception)
         {

@@ -15,29 +15,31 @@ public ref struct PythonGil
 {
     private readonly int _threadId;
     private readonly int _depth;
+    private readonly int _gilState; // PyGILState_STATE of this level's PyGILState_Ensure
     private bool _held;
 
-    internal PythonGil(int threadId, int depth)
+    internal PythonGil(int threadId, int depth, int gilState)
     {
         _threadId = threadId;
         _depth = depth;
+        _gilState = gilState;
         _held = true;
     }
 
-    /// <summary>Takes the GIL for this thread (or deepens this thread's hold on it).</summary>
+    /// <summary>Takes the GIL for this thread, or deepens this thread's hold on it (and takes it back if C code inside an outer scope released it).</summary>
     /// <exception cref="InvalidOperationException">No interpreter is running (never initialised, shut down, or finalised by its host).</exception>
     public static PythonGil Acquire() => PythonRuntime.EnterScope();
 
     /// <summary>True when this thread is inside a <see cref="PythonGil"/> scope.</summary>
     public static bool IsHeldByCurrentThread => PythonRuntime.ScopeDepth > 0;
 
-    /// <summary>Leaves the scope; the outermost scope releases the GIL.</summary>
+    /// <summary>Leaves the scope; the GIL goes back to the state this scope found it in.</summary>
     /// <exception cref="InvalidOperationException">Called on another thread than the one that acquired, or out of nesting order.</exception>
     public void Dispose()
     {
         if (!_held)
             return;
-        PythonRuntime.LeaveScope(_threadId, _depth);
+        PythonRuntime.LeaveScope(_threadId, _depth, _gilState);
         _held = false;
     }
 }

@@ -5,7 +5,6 @@ namespace NdBridge.Python;
 public sealed unsafe partial class PythonRuntime
 {
     [ThreadStatic] private static int t_depth;
-    [ThreadStatic] private static int t_gilState;
 
     private static readonly ConcurrentQueue<PendingRelease> s_releaseQueue = new();
     private static long s_liveObjects;
@@ -25,8 +24,10 @@ public sealed unsafe partial class PythonRuntime
                 Interlocked.Decrement(ref s_openScopes);
                 ThrowHelper.ThrowPythonNotRunning();
             }
-            t_gilState = CPython.PyGILState_Ensure();
         }
+        // Every level ensures the GIL, not only the outermost: C code inside a scope may have released it and
+        // called back into .NET (ctypes foreign calls do). When this thread holds it, this is a counter increment.
+        var gilState = CPython.PyGILState_Ensure();
         var depth = ++t_depth;
         if (drain && !s_releaseQueue.IsEmpty)
         {
@@ -36,24 +37,22 @@ public sealed unsafe partial class PythonRuntime
             }
             catch
             {
-                LeaveScope(Environment.CurrentManagedThreadId, depth); // never leave the GIL held by a scope nobody owns
+                LeaveScope(Environment.CurrentManagedThreadId, depth, gilState); // never leave the GIL held by a scope nobody owns
                 throw;
             }
         }
-        return new PythonGil(Environment.CurrentManagedThreadId, depth);
+        return new PythonGil(Environment.CurrentManagedThreadId, depth, gilState);
     }
 
-    internal static unsafe void LeaveScope(int threadId, int depth)
+    internal static unsafe void LeaveScope(int threadId, int depth, int gilState)
     {
         if (threadId != Environment.CurrentManagedThreadId)
             ThrowHelper.ThrowInvalidOperation("A PythonGil scope was disposed on another thread than the one that acquired it.");
         if (depth != t_depth)
             ThrowHelper.ThrowInvalidOperation($"PythonGil scopes must be disposed in reverse order (disposing depth {depth}, current depth {t_depth}).");
+        CPython.PyGILState_Release(gilState);
         if (--t_depth == 0)
-        {
-            CPython.PyGILState_Release(t_gilState);
             Interlocked.Decrement(ref s_openScopes);
-        }
     }
 
     /// <summary>

@@ -119,12 +119,23 @@ public sealed class PythonGilTests(Xunit.Abstractions.ITestOutputHelper output)
         using var gil = PythonGil.Acquire();
         var owner = Environment.CurrentManagedThreadId;
         Exception? seen = null;
-        var thread = new Thread(() => seen = Record(() => PythonRuntime.LeaveScope(owner, 1)));
+        var thread = new Thread(() => seen = Record(() => PythonRuntime.LeaveScope(owner, 1, gilState: 0)));
         thread.Start();
         thread.Join();
         var ex = Assert.IsType<InvalidOperationException>(seen);
         Assert.Contains("another thread", ex.Message);
         Assert.True(PythonGil.IsHeldByCurrentThread);
+    }
+
+    [Fact]
+    public void Scope_InsideACallbackFromCodeThatReleasedTheGil_TakesItBack()
+    {
+        // A child process: without the fix the callback calls Python without the GIL and the interpreter aborts.
+        var result = TestHostProcess.Run(["gil-released-by-c"],
+            new Dictionary<string, string?> { [PythonInstallation.EnvironmentVariable] = PythonFixture.PythonPath });
+        result.AssertSucceeded();
+        Assert.Equal("True", result["callback.inside.scope"]);
+        Assert.Equal("45", result["callback.result"]);
     }
 
     private static Exception? Record(Action action)
