@@ -32,12 +32,28 @@ using var numPy = python.NewNamespace();
 python.Exec("import numpy as np", numPy);
 var run = new ShowcaseRun(python, numPy, brokenCheck);
 
-PaddedMatrixStep.Run(run);
-StridedBytesStep.Run(run);
-RecordArrayStep.Run(run);
-NumPyInCSharpStep.Run(run);
-SuboffsetsStep.Run(run);
-HandoffTableStep.Run(run);
+Action<ShowcaseRun>[] steps =
+[
+    PaddedMatrixStep.Run,
+    StridedBytesStep.Run,
+    RecordArrayStep.Run,
+    NumPyInCSharpStep.Run,
+    SuboffsetsStep.Run,
+    DLPackStep.Run,
+    HandoffTableStep.Run,
+];
+foreach (var step in steps)
+{
+    try
+    {
+        step(run);
+    }
+    catch (Exception e)
+    {
+        // A step that throws is a failed check, and the story goes on.
+        run.Check(false, $"the step ran to its end (it threw {e.GetType().Name}: {e.Message.Split('\n')[0]})");
+    }
+}
 
 AnsiConsole.WriteLine();
 AnsiConsole.Write(new Rule());
