@@ -44,6 +44,9 @@ internal sealed class NumPySession : IDisposable
 
     public T Eval<T>(string expression) => _runtime.Eval<T>(expression, _globals);
 
+    /// <summary>The object a name or expression evaluates to (dispose it).</summary>
+    public PythonObject Get(string expression) => _runtime.Eval(expression, _globals);
+
     /// <summary>An action that runs <paramref name="statement"/> once per call.</summary>
     public Action Statement(string statement) => () => _runtime.Exec(statement, _globals);
 

@@ -8,7 +8,7 @@ var suites = new List<IBenchmarkSuite>
     new HandoffSuite(),
     new ImportSuite(),
     new DLPackSuite(),
-    // Later issues add their suites here (handoff, import, DLPack), or columns to existing ones.
+    new ReductionSuite(),
 };
 
 using var numPy = NumPySession.TryStart();
