@@ -16,7 +16,7 @@ internal static class RecordArrayStep
 
     public static void Run(ShowcaseRun run)
     {
-        run.BeginStep(".NET structs as a NumPy structured array");
+        run.BeginStep(".NET structs as a NumPy structured array, and back");
         var particles = new Particle[4];
         for (int i = 0; i < particles.Length; i++)
             particles[i] = new Particle { Id = i, Mass = 1.5 * i, X = i, Y = -i };
@@ -36,5 +36,19 @@ internal static class RecordArrayStep
         particles[0].Y = 7;
         run.Check(run.Eval<double>("float(p['Y'][0])") == 7, "a write to the .NET array is seen in NumPy");
         run.Exec("del p");
+
+        // And back: a structured array NumPy made, read and written in C# as a span of the .NET struct.
+        run.Exec("q = np.zeros(3, dtype=np.dtype([('Id', '<i4'), ('Mass', '<f8'), ('X', '<f4'), ('Y', '<f4')], align=True)); q['Id'] = [7, 8, 9]");
+        using (var numPyRecords = run.Eval("q"))
+        {
+            int sumOfIds = numPyRecords.WithStridedSpan<Particle, int>(span =>
+            {
+                span[1].Mass = 2.25;
+                return span[0].Id + span[1].Id + span[2].Id;
+            });
+            run.Check(sumOfIds == 24 && run.Eval<double>("float(q['Mass'][1])") == 2.25,
+                "a NumPy structured array (align=True) is a StridedSpan<Particle> in C#: ids read, a Mass written back");
+        }
+        run.Exec("del q");
     }
 }
