@@ -7,6 +7,7 @@ public sealed unsafe partial class PythonRuntime
     [ThreadStatic] private static int t_depth;
 
     private static readonly ConcurrentQueue<PendingRelease> s_releaseQueue = new();
+    private static int s_queuedReleases; // s_releaseQueue's count as one field: the check on every scope entry is one read
     private static long s_liveObjects;
     private static int s_openScopes;
 
@@ -29,7 +30,7 @@ public sealed unsafe partial class PythonRuntime
         // called back into .NET (ctypes foreign calls do). When this thread holds it, this is a counter increment.
         var gilState = CPython.PyGILState_Ensure();
         var depth = ++t_depth;
-        if (drain && !s_releaseQueue.IsEmpty)
+        if (drain && Volatile.Read(ref s_queuedReleases) != 0)
         {
             try
             {
@@ -74,6 +75,7 @@ public sealed unsafe partial class PythonRuntime
         var released = 0;
         while (s_releaseQueue.TryDequeue(out var pending))
         {
+            Interlocked.Decrement(ref s_queuedReleases);
             pending.Release(pending.State);
             Interlocked.Decrement(ref s_liveObjects);
             released++;
@@ -107,6 +109,7 @@ public sealed unsafe partial class PythonRuntime
         if (fromFinalizer)
         {
             s_releaseQueue.Enqueue(new PendingRelease(state, release));
+            Interlocked.Increment(ref s_queuedReleases); // after the enqueue: a scope that sees it finds the item
             return;
         }
         using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
