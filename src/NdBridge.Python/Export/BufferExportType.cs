@@ -51,7 +51,11 @@ internal static unsafe partial class BufferExportType
 
     private static nint s_type;
     private static nint s_headerByteSize;
-    private static delegate* unmanaged<nint, void> s_free;
+    // Dealloc's two C calls, made without a GC transition: neither blocks nor calls back into .NET. tp_free of
+    // this non-GC type only returns the block to Python's allocator, and the type's count never reaches zero
+    // here (s_type holds a reference for the process), so Py_DecRef of the type runs no deallocator.
+    private static delegate* unmanaged[SuppressGCTransition]<nint, void> s_free;
+    private static delegate* unmanaged[SuppressGCTransition]<nint, void> s_typeDecRef;
 
     /// <summary>Test-only: called at the start of every slot with the slot and the export's data address; what it throws is what the slot must contain.</summary>
     internal static Action<ExportSlot, nint>? FaultInjection;
@@ -135,7 +139,8 @@ internal static unsafe partial class BufferExportType
             Py_DecRef(type);
             return s_type;
         }
-        s_free = (delegate* unmanaged<nint, void>)PyType_GetSlot(type, Py_tp_free);
+        s_free = (delegate* unmanaged[SuppressGCTransition]<nint, void>)PyType_GetSlot(type, Py_tp_free);
+        s_typeDecRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)Py_DecRef;
         // Published once, under the GIL; the type (like NumPy) lives for the process.
         Volatile.Write(ref s_type, type);
         return type;
@@ -290,7 +295,7 @@ internal static unsafe partial class BufferExportType
             ExportTable.Return(index);
         }
         s_free(self);
-        Py_DecRef(type); // instances of heap types hold a reference to their type
+        s_typeDecRef(type); // instances of heap types hold a reference to their type
     }
 
     /// <summary>Hands a .NET exception to <c>sys.unraisablehook</c> (for slots that cannot fail), keeping any exception already pending.</summary>

@@ -24,6 +24,12 @@ internal sealed unsafe class ExportState
     private nint _capacityByteLength;
     private bool _attached;
 
+    // What the native block (and Rank, the contiguity flags, NativeByteLength) currently describe; null when nothing.
+    // Kept after Detach so the next export of the same layout and format skips the copy: both are immutable
+    // descriptions (no memory, no owner), so keeping them holds nothing of the buffer alive.
+    private StridedLayout? _blockLayout;
+    private BufferFormat? _blockFormat;
+
     /// <summary>The owner this export holds one holder on.</summary>
     internal NdMemoryOwner Owner { get; private set; } = null!;
 
@@ -67,34 +73,57 @@ internal sealed unsafe class ExportState
     internal byte* FormatZ => _native + 3 * Rank * sizeof(nint);
 
     /// <summary>
-    /// Acquires one holder on <paramref name="buffer"/>'s owner and copies its description into the native block.
-    /// If this throws, nothing is held.
+    /// Acquires one holder on <paramref name="buffer"/>'s owner and copies its description into the native block
+    /// (unless the block already holds that layout and format). If this throws, nothing is held.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
     internal void Attach(NdBuffer buffer)
     {
         var origin = (byte*)buffer.DangerousGetPointer(); // throws ObjectDisposedException when disposed
         var layout = buffer.Layout;
-        var format = buffer.Format.ToString();
-        var rank = layout.Rank;
-        var formatByteLength = Encoding.UTF8.GetByteCount(format);
-        var nativeByteLength = 3 * rank * sizeof(nint) + formatByteLength + 1;
+        var format = buffer.Format;
         if (!buffer.TryAcquireOwner())
             ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
-        if (nativeByteLength > _capacityByteLength)
+        if (!ReferenceEquals(layout, _blockLayout) || !ReferenceEquals(format, _blockFormat))
         {
-            NativeMemory.Free(_native);
-            _native = null;
-            _capacityByteLength = 0;
             try
             {
-                _native = (byte*)NativeMemory.Alloc((nuint)nativeByteLength);
+                Describe(layout, format);
             }
             catch
             {
                 buffer.Owner.Release();
                 throw;
             }
+        }
+        // else: the block already describes this layout and format (the state's last export was of the same
+        // buffer, or of one sharing its immutable layout and format): nothing to copy or compute again.
+
+        Owner = buffer.Owner;
+        Format = format;
+        Layout = layout;
+        Origin = origin;
+        IsReadOnly = buffer.IsReadOnly;
+        ActiveViewCount = 0;
+        _attached = true;
+        MemoryDiagnostics.ExportStarted();
+    }
+
+    // Copies the description into the native block (grown when needed) and computes what getbuffer asks.
+    private void Describe(StridedLayout layout, BufferFormat format)
+    {
+        _blockLayout = null;
+        _blockFormat = null;
+        var text = format.ToString();
+        var rank = layout.Rank;
+        var formatByteLength = Encoding.UTF8.GetByteCount(text);
+        var nativeByteLength = 3 * rank * sizeof(nint) + formatByteLength + 1;
+        if (nativeByteLength > _capacityByteLength)
+        {
+            NativeMemory.Free(_native);
+            _native = null;
+            _capacityByteLength = 0;
+            _native = (byte*)NativeMemory.Alloc((nuint)nativeByteLength);
             _capacityByteLength = nativeByteLength;
         }
         // The block holds at least 3 × rank nints followed by formatByteLength + 1 bytes: each copy stays inside its part.
@@ -104,26 +133,20 @@ internal sealed unsafe class ExportState
         if (layout.HasSuboffsets)
             layout.Suboffsets.CopyTo(new Span<nint>(shape + 2 * rank, rank));
         var formatZ = _native + 3 * rank * sizeof(nint);
-        Encoding.UTF8.GetBytes(format, new Span<byte>(formatZ, formatByteLength));
+        Encoding.UTF8.GetBytes(text, new Span<byte>(formatZ, formatByteLength));
         formatZ[formatByteLength] = 0;
-
-        Owner = buffer.Owner;
-        Format = buffer.Format;
-        Layout = layout;
-        Origin = origin;
-        IsReadOnly = buffer.IsReadOnly;
         IsCContiguous = layout.IsCContiguous;
         IsFContiguous = layout.IsFContiguous;
         Rank = rank;
         NativeByteLength = nativeByteLength;
-        ActiveViewCount = 0;
-        _attached = true;
-        MemoryDiagnostics.ExportStarted();
+        _blockLayout = layout;
+        _blockFormat = format;
     }
 
     /// <summary>
     /// Releases the holder (the memory itself when it was the last) and drops every reference to the buffer's
-    /// objects, so the state can serve another export. Once per <see cref="Attach"/>.
+    /// owner, so the state can serve another export (only the immutable layout and format the native block
+    /// describes stay referenced). Once per <see cref="Attach"/>.
     /// </summary>
     /// <exception cref="Exception">Whatever the owner's release throws (a user's release callback); the state is detached first.</exception>
     internal void Detach()
@@ -145,6 +168,8 @@ internal sealed unsafe class ExportState
     /// <summary>Frees the native block (the table does this for states it stops keeping).</summary>
     internal void FreeNative()
     {
+        _blockLayout = null;
+        _blockFormat = null;
         NativeMemory.Free(_native);
         _native = null;
         _capacityByteLength = 0;

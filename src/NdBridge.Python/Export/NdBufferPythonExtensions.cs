@@ -12,6 +12,11 @@ public static unsafe class NdBufferPythonExtensions
     private static nint s_asarray;
     private static int s_numPyMaxRank;
 
+    // A 1-tuple holding None between calls, reused as asarray's arguments; 0 until NumPy is loaded (or after it was
+    // found shared). Both fields are guarded by the GIL.
+    private static nint s_args;
+    private static bool s_argsInUse;
+
     /// <summary>
     /// Exports the buffer as a Python object of type <c>ndbridge.BufferExport</c> that answers every
     /// buffer-protocol request as CPython's rules require (suboffsets included) and offers
@@ -61,6 +66,56 @@ public static unsafe class NdBufferPythonExtensions
                 $"NumPy {(s_numPyMaxRank == 32 ? "1.x" : "")} allows at most {s_numPyMaxRank} dimensions; this buffer has {buffer.Rank}. Reshape or index it first.",
                 nameof(buffer));
         var export = BufferExportType.Create(buffer);
+        var array = s_args != 0 && !s_argsInUse ? CallWithSharedArgs(asarray, export) : CallWithNewArgs(asarray, export);
+        return PythonObject.FromNewReference(PythonErrors.Check(array));
+    }
+
+    // asarray(export) through the shared 1-tuple (no tuple made and freed per handoff). Steals export. Needs the GIL.
+    // The old item dropped by each PyTuple_SetItem is None, or the export whose memoryview holds it (or, when NumPy
+    // failed, the export whose deallocation is then due: an ordinary call, with its GC transition).
+    private static nint CallWithSharedArgs(nint asarray, nint export)
+    {
+        // In use until the call returns: code the call runs (a collection's finalizers, another thread taking the GIL
+        // they let go) may reach ToNumPy again, and must not overwrite an item NumPy is still reading.
+        s_argsInUse = true;
+        try
+        {
+            // PyTuple_SetItem only succeeds while the tuple has no other reference (Python's rule for mutating a tuple);
+            // it steals even on failure, so it gets a reference of its own and ours stays for the fallback.
+            Py_IncRef(export);
+            if (PyTuple_SetItem(s_args, 0, export) != 0)
+            {
+                // Something kept a reference to the tuple: stop sharing it, and call with a tuple of this call's own.
+                _ = PythonErrors.FetchPending(); // the SystemError of the refused mutation
+                Py_DecRef(s_args);
+                s_args = 0;
+                return CallWithNewArgs(asarray, export);
+            }
+            Py_DecRef(export); // the tuple's reference keeps it alive: never a deallocation
+            var array = PyObject_Call(asarray, s_args, 0);
+            // Drops the tuple's reference to the export (the memoryview NumPy made holds its own).
+            Py_IncRef(Py_None);
+            if (PyTuple_SetItem(s_args, 0, Py_None) != 0)
+            {
+                // The call kept a reference to the tuple (NumPy never does): whoever holds it now holds the export,
+                // and releases it with the tuple. Stop sharing it; keep the call's own outcome.
+                var refused = PythonErrors.FetchPending();
+                Py_DecRef(s_args);
+                s_args = 0;
+                if (array == 0)
+                    throw refused;
+            }
+            return array;
+        }
+        finally
+        {
+            s_argsInUse = false;
+        }
+    }
+
+    // asarray(export) through a tuple of its own. Steals export. Needs the GIL.
+    private static nint CallWithNewArgs(nint asarray, nint export)
+    {
         var args = PyTuple_New(1);
         if (args == 0)
         {
@@ -70,7 +125,7 @@ public static unsafe class NdBufferPythonExtensions
         _ = PyTuple_SetItem(args, 0, export); // steals export: the memoryview NumPy makes holds its own reference
         var array = PyObject_Call(asarray, args, 0);
         Py_DecRef(args);
-        return PythonObject.FromNewReference(PythonErrors.Check(array));
+        return array;
     }
 
     private static void ValidateForPython(NdBuffer buffer)
@@ -112,12 +167,22 @@ public static unsafe class NdBufferPythonExtensions
             nint asarray;
             fixed (byte* name = "asarray\0"u8)
                 asarray = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
+            var args = PyTuple_New(1);
+            if (args == 0)
+            {
+                Py_DecRef(asarray);
+                throw PythonErrors.FetchPending();
+            }
+            Py_IncRef(Py_None);
+            _ = PyTuple_SetItem(args, 0, Py_None); // steals; a new tuple is unshared
             if (s_asarray != 0)
             {
-                // Another thread got here while the import let the GIL go.
+                // Another thread got here while the import (or the tuple's allocation) let the GIL go.
+                Py_DecRef(args);
                 Py_DecRef(asarray);
                 return s_asarray;
             }
+            s_args = args;
             Volatile.Write(ref s_asarray, asarray); // after s_numPyMaxRank: readers check s_asarray first
             return asarray;
         }

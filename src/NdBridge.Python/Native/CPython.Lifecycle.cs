@@ -11,8 +11,11 @@ internal static unsafe partial class CPython
     /// <summary><c>void Py_InitializeEx(int initsigs)</c>.</summary>
     internal static delegate* unmanaged<int, void> Py_InitializeEx;
 
-    /// <summary><c>int Py_IsInitialized(void)</c>; no GIL needed.</summary>
-    internal static delegate* unmanaged<int> Py_IsInitialized;
+    /// <summary>
+    /// <c>int Py_IsInitialized(void)</c>; no GIL needed. Called without a GC transition: it only reads a flag
+    /// (never blocks, never calls back), and every release and outermost GIL scope asks it.
+    /// </summary>
+    internal static delegate* unmanaged[SuppressGCTransition]<int> Py_IsInitialized;
 
     /// <summary><c>int Py_FinalizeEx(void)</c>.</summary>
     internal static delegate* unmanaged<int> Py_FinalizeEx;
@@ -34,7 +37,7 @@ internal static unsafe partial class CPython
         Py_GetVersion = (delegate* unmanaged<byte*>)Export(library, nameof(Py_GetVersion));
         Py_SetProgramName = (delegate* unmanaged<void*, void>)Export(library, nameof(Py_SetProgramName));
         Py_InitializeEx = (delegate* unmanaged<int, void>)Export(library, nameof(Py_InitializeEx));
-        Py_IsInitialized = (delegate* unmanaged<int>)Export(library, nameof(Py_IsInitialized));
+        Py_IsInitialized = (delegate* unmanaged[SuppressGCTransition]<int>)Export(library, nameof(Py_IsInitialized));
         Py_FinalizeEx = (delegate* unmanaged<int>)Export(library, nameof(Py_FinalizeEx));
         PyEval_SaveThread = (delegate* unmanaged<nint>)Export(library, nameof(PyEval_SaveThread));
         PyEval_RestoreThread = (delegate* unmanaged<nint, void>)Export(library, nameof(PyEval_RestoreThread));

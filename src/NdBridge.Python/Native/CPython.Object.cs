@@ -2,8 +2,11 @@ namespace NdBridge.Python;
 
 internal static unsafe partial class CPython
 {
-    /// <summary><c>void Py_IncRef(PyObject *o)</c>; NULL is allowed.</summary>
-    internal static delegate* unmanaged<nint, void> Py_IncRef;
+    /// <summary>
+    /// <c>void Py_IncRef(PyObject *o)</c>; NULL is allowed. Called without a GC transition: an increment never
+    /// blocks and never calls back into .NET (unlike <see cref="Py_DecRef"/>, which can run a deallocator).
+    /// </summary>
+    internal static delegate* unmanaged[SuppressGCTransition]<nint, void> Py_IncRef;
 
     /// <summary><c>void Py_DecRef(PyObject *o)</c>; NULL is allowed.</summary>
     internal static delegate* unmanaged<nint, void> Py_DecRef;
@@ -58,7 +61,7 @@ internal static unsafe partial class CPython
 
     private static void BindObject(nint library)
     {
-        Py_IncRef = (delegate* unmanaged<nint, void>)Export(library, nameof(Py_IncRef));
+        Py_IncRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)Export(library, nameof(Py_IncRef));
         Py_DecRef = (delegate* unmanaged<nint, void>)Export(library, nameof(Py_DecRef));
         PyObject_GetAttrString = (delegate* unmanaged<nint, byte*, nint>)Export(library, nameof(PyObject_GetAttrString));
         PyObject_SetAttrString = (delegate* unmanaged<nint, byte*, nint, int>)Export(library, nameof(PyObject_SetAttrString));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace NdBridge.Python;
 
@@ -6,47 +7,64 @@ public sealed unsafe partial class PythonRuntime
 {
     [ThreadStatic] private static int t_depth;
 
+    // Environment.CurrentManagedThreadId, read once per thread: beside t_depth, so a scope entry or exit finds
+    // both through one thread-static lookup. 0 until the thread's first scope (managed thread ids start at 1).
+    [ThreadStatic] private static int t_threadId;
+
     private static readonly ConcurrentQueue<PendingRelease> s_releaseQueue = new();
+    private static int s_queuedReleases; // s_releaseQueue's count as one field: the check on every scope entry is one read
     private static long s_liveObjects;
     private static int s_openScopes;
 
     internal static int ScopeDepth => t_depth;
 
+    // Kept free of exception handling (the drain's is in DrainOnEntry): every handoff enters two scopes.
     internal static unsafe PythonGil EnterScope(bool drain = true)
     {
         if (t_depth == 0)
-        {
-            // Counted before the check, so Shutdown sees this scope or this scope sees the shutdown.
-            Interlocked.Increment(ref s_openScopes);
-            var current = s_current;
-            if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
-            {
-                Interlocked.Decrement(ref s_openScopes);
-                ThrowHelper.ThrowPythonNotRunning();
-            }
-        }
+            EnterOutermost();
         // Every level ensures the GIL, not only the outermost: C code inside a scope may have released it and
         // called back into .NET (ctypes foreign calls do). When this thread holds it, this is a counter increment.
         var gilState = CPython.PyGILState_Ensure();
         var depth = ++t_depth;
-        if (drain && !s_releaseQueue.IsEmpty)
+        var threadId = t_threadId;
+        if (threadId == 0)
+            t_threadId = threadId = Environment.CurrentManagedThreadId;
+        if (drain && Volatile.Read(ref s_queuedReleases) != 0)
+            DrainOnEntry(threadId, depth, gilState);
+        return new PythonGil(threadId, depth, gilState);
+    }
+
+    private static void EnterOutermost()
+    {
+        // Counted before the check, so Shutdown sees this scope or this scope sees the shutdown.
+        Interlocked.Increment(ref s_openScopes);
+        var current = s_current;
+        if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
         {
-            try
-            {
-                DrainQueueHoldingGil();
-            }
-            catch
-            {
-                LeaveScope(Environment.CurrentManagedThreadId, depth, gilState); // never leave the GIL held by a scope nobody owns
-                throw;
-            }
+            Interlocked.Decrement(ref s_openScopes);
+            ThrowHelper.ThrowPythonNotRunning();
         }
-        return new PythonGil(Environment.CurrentManagedThreadId, depth, gilState);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DrainOnEntry(int threadId, int depth, int gilState)
+    {
+        try
+        {
+            DrainQueueHoldingGil();
+        }
+        catch
+        {
+            LeaveScope(threadId, depth, gilState); // never leave the GIL held by a scope nobody owns
+            throw;
+        }
     }
 
     internal static unsafe void LeaveScope(int threadId, int depth, int gilState)
     {
-        if (threadId != Environment.CurrentManagedThreadId)
+        // t_threadId is this thread's id once it entered a scope, 0 before: another thread's scope never matches.
+        if (threadId != t_threadId)
             ThrowHelper.ThrowInvalidOperation("A PythonGil scope was disposed on another thread than the one that acquired it.");
         if (depth != t_depth)
             ThrowHelper.ThrowInvalidOperation($"PythonGil scopes must be disposed in reverse order (disposing depth {depth}, current depth {t_depth}).");
@@ -74,6 +92,7 @@ public sealed unsafe partial class PythonRuntime
         var released = 0;
         while (s_releaseQueue.TryDequeue(out var pending))
         {
+            Interlocked.Decrement(ref s_queuedReleases);
             pending.Release(pending.State);
             Interlocked.Decrement(ref s_liveObjects);
             released++;
@@ -107,6 +126,7 @@ public sealed unsafe partial class PythonRuntime
         if (fromFinalizer)
         {
             s_releaseQueue.Enqueue(new PendingRelease(state, release));
+            Interlocked.Increment(ref s_queuedReleases); // after the enqueue: a scope that sees it finds the item
             return;
         }
         using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
