@@ -14,51 +14,15 @@ internal static unsafe class LayoutMath
         return elementCount;
     }
 
-    /// <summary>
-    /// <c>PyBuffer_IsContiguous</c>: suboffsets are never contiguous; an empty layout is contiguous in
-    /// every order; a dimension of size 1 ignores its stride.
-    /// </summary>
+    /// <summary><c>PyBuffer_IsContiguous</c> with CPython's order letters ('C', 'F', 'A'); see <see cref="StridedLayout.IsContiguous(ReadOnlySpan{nint}, ReadOnlySpan{nint}, bool, nint, MemoryOrder)"/>.</summary>
     public static bool IsContiguous(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides,
-        ReadOnlySpan<nint> suboffsets, nint itemSize, char order)
-    {
-        if (!suboffsets.IsEmpty)
-            return false;
-        return order switch
+        ReadOnlySpan<nint> suboffsets, nint itemSize, char order) => order switch
         {
-            'C' => IsCContiguous(shape, byteStrides, itemSize),
-            'F' => IsFContiguous(shape, byteStrides, itemSize),
-            'A' => IsCContiguous(shape, byteStrides, itemSize) || IsFContiguous(shape, byteStrides, itemSize),
+            'C' => StridedLayout.IsContiguous(shape, byteStrides, !suboffsets.IsEmpty, itemSize, MemoryOrder.C),
+            'F' => StridedLayout.IsContiguous(shape, byteStrides, !suboffsets.IsEmpty, itemSize, MemoryOrder.F),
+            'A' => StridedLayout.IsContiguous(shape, byteStrides, !suboffsets.IsEmpty, itemSize, MemoryOrder.Any),
             _ => false,
         };
-    }
-
-    private static bool IsCContiguous(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides, nint itemSize)
-    {
-        if (ElementCount(shape) == 0)
-            return true;
-        nint expectedByteStride = itemSize;
-        for (int i = shape.Length - 1; i >= 0; i--)
-        {
-            if (shape[i] > 1 && byteStrides[i] != expectedByteStride)
-                return false;
-            expectedByteStride *= shape[i];
-        }
-        return true;
-    }
-
-    private static bool IsFContiguous(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides, nint itemSize)
-    {
-        if (ElementCount(shape) == 0)
-            return true;
-        nint expectedByteStride = itemSize;
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] > 1 && byteStrides[i] != expectedByteStride)
-                return false;
-            expectedByteStride *= shape[i];
-        }
-        return true;
-    }
 
     /// <summary>Writes the strides of a C-ordered (<paramref name="order"/> 'C') or Fortran-ordered ('F') layout.</summary>
     public static void ContiguousStrides(ReadOnlySpan<nint> shape, nint itemSize, char order, Span<nint> byteStrides)

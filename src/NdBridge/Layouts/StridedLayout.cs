@@ -242,30 +242,38 @@ public sealed partial class StridedLayout : IEquatable<StridedLayout>
     /// every order, dimensions of length 1 ignore their stride.
     /// </summary>
     /// <param name="order">C, F, or Any (either).</param>
-    public bool IsContiguous(MemoryOrder order)
+    public bool IsContiguous(MemoryOrder order) =>
+        IsContiguous(_shape, _byteStrides, _suboffsets is not null, ItemSize, order);
+
+    /// <summary>
+    /// <c>PyBuffer_IsContiguous</c> over raw dimensions, for the copy kernels: the one implementation of the rule.
+    /// <paramref name="hasSuboffsets"/> is the <c>suboffsets != NULL</c> test (rank 0 may have them).
+    /// </summary>
+    internal static bool IsContiguous(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides, bool hasSuboffsets, nint itemSize, MemoryOrder order)
     {
-        if (_suboffsets is not null)
+        if (hasSuboffsets)
             return false;
         return order switch
         {
-            MemoryOrder.C => IsContiguousIn(reverse: true),
-            MemoryOrder.F => IsContiguousIn(reverse: false),
-            MemoryOrder.Any => IsContiguousIn(reverse: true) || IsContiguousIn(reverse: false),
+            MemoryOrder.C => IsContiguousIn(shape, byteStrides, itemSize, reverse: true),
+            MemoryOrder.F => IsContiguousIn(shape, byteStrides, itemSize, reverse: false),
+            MemoryOrder.Any => IsContiguousIn(shape, byteStrides, itemSize, reverse: true) || IsContiguousIn(shape, byteStrides, itemSize, reverse: false),
             _ => ThrowHelper.ThrowArgument<bool>($"Unknown order {order}.", nameof(order)),
         };
     }
 
-    private bool IsContiguousIn(bool reverse)
+    private static bool IsContiguousIn(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides, nint itemSize, bool reverse)
     {
-        if (ByteLength == 0)
+        // CPython tests view->len == 0: no bytes (an empty dimension or a zero item size) is contiguous.
+        if (itemSize == 0 || shape.Contains(0))
             return true;
-        var expectedByteStride = ItemSize;
-        var rank = Rank;
+        var expectedByteStride = itemSize;
+        var rank = shape.Length;
         for (var k = 0; k < rank; k++)
         {
             var dim = reverse ? rank - 1 - k : k;
-            var length = _shape[dim];
-            if (length > 1 && _byteStrides[dim] != expectedByteStride)
+            var length = shape[dim];
+            if (length > 1 && byteStrides[dim] != expectedByteStride)
                 return false;
             expectedByteStride *= length;
         }
