@@ -18,6 +18,21 @@ internal static unsafe class PythonConvert
     /// <exception cref="ArgumentException">A value of another type, or nesting deeper than 64 (a cycle).</exception>
     internal static nint ToPythonNew(object? value, string paramName) => ToPythonNew(value, paramName, 0);
 
+    /// <summary>A key and a value as new references; when the value fails, the key is released before the throw.</summary>
+    internal static (nint Key, nint Value) ToPythonNewPair(object? key, string keyParamName, object? value, string valueParamName, int nesting = 0)
+    {
+        var pythonKey = ToPythonNew(key, keyParamName, nesting);
+        try
+        {
+            return (pythonKey, ToPythonNew(value, valueParamName, nesting));
+        }
+        catch
+        {
+            CPython.Py_DecRef(pythonKey);
+            throw;
+        }
+    }
+
     private static nint ToPythonNew(object? value, string paramName, int nesting)
     {
         if (nesting > MaxNesting)
@@ -127,17 +142,7 @@ internal static unsafe class PythonConvert
         {
             foreach (DictionaryEntry entry in dictionary)
             {
-                var key = ToPythonNew(entry.Key, paramName, nesting + 1);
-                nint item;
-                try
-                {
-                    item = ToPythonNew(entry.Value, paramName, nesting + 1);
-                }
-                catch
-                {
-                    CPython.Py_DecRef(key);
-                    throw;
-                }
+                var (key, item) = ToPythonNewPair(entry.Key, paramName, entry.Value, paramName, nesting + 1);
                 var status = CPython.PyDict_SetItem(result, key, item);
                 CPython.Py_DecRef(key);
                 CPython.Py_DecRef(item);

@@ -131,17 +131,7 @@ public sealed unsafe class PythonObject : SafeHandle
     {
         using var gil = PythonGil.Acquire();
         using var use = new Use(this);
-        var pythonKey = PythonConvert.ToPythonNew(key, nameof(key));
-        nint pythonValue;
-        try
-        {
-            pythonValue = PythonConvert.ToPythonNew(value, nameof(value));
-        }
-        catch
-        {
-            CPython.Py_DecRef(pythonKey);
-            throw;
-        }
+        var (pythonKey, pythonValue) = PythonConvert.ToPythonNewPair(key, nameof(key), value, nameof(value));
         var status = CPython.PyObject_SetItem(handle, pythonKey, pythonValue);
         CPython.Py_DecRef(pythonKey);
         CPython.Py_DecRef(pythonValue);
