@@ -25,7 +25,7 @@ internal static class HandoffTableStep
                 foreach (var (label, byteLength) in Sizes)
                 {
                     var task = progress.AddTask(label, maxValue: 4);
-                    rows.Add(Measure(run, byteLength, task));
+                    rows.Add(Measure(run, label, byteLength, task));
                 }
             });
 
@@ -41,7 +41,7 @@ internal static class HandoffTableStep
         }
     }
 
-    private static unsafe (string, double, double, bool, bool) Measure(ShowcaseRun run, long byteLength, ProgressTask task)
+    private static unsafe (string, double, double, bool, bool) Measure(ShowcaseRun run, string label, long byteLength, ProgressTask task)
     {
         using var buffer = NdBuffer.Allocate<double>([(nint)(byteLength / sizeof(double))]);
         var data = buffer.AsStridedSpan<double>();
@@ -68,7 +68,7 @@ internal static class HandoffTableStep
         double copySeconds = clock.Elapsed.TotalSeconds / copies;
         run.Exec("del shared, copy");
         task.Increment(2);
-        return (Sizes.First(s => s.ByteLength == byteLength).Label, handoffSeconds, copySeconds, sameAddress, sameValues);
+        return (label, handoffSeconds, copySeconds, sameAddress, sameValues);
     }
 
     private static string Format(double seconds) => seconds switch
