@@ -37,7 +37,7 @@ internal static class DLPackStep
                 numpy_exports_it = False
             """);
         bool numPyExportsIt = run.Eval<bool>("numpy_exports_it");
-        run.Say($"NumPy {numPy}: from_dlpack gives a {(fromDLPackWritable ? "writable" : "read-only")} array, which its __dlpack__ {(numPyExportsIt ? "exports" : "refuses")} as a versioned capsule");
+        run.Say($"NumPy {numPy}: from_dlpack gives a {(fromDLPackWritable ? "writable" : "read-only")} array, which its __dlpack__ {(numPyExportsIt ? "exports as a versioned capsule" : "refuses to export")}");
         using (var back = run.Eval("d"))
         {
             if (numPyExportsIt)
