@@ -12,7 +12,7 @@ export CONFIG ?= Release
 ## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
 export STACKS ?= host debian13
 
-.PHONY: deps stacks build test demo bench clean
+.PHONY: deps stacks build test demo bench pack clean
 
 ## deps: install with apt only the Debian packages that are missing (apt-get update first when it must install).
 deps:
@@ -65,6 +65,17 @@ bench: build stacks
 	  echo "== benchmarks on stack $$stack"; \
 	  eng/stacks/run.sh $$stack -- dotnet run -c Release --no-build --project benchmarks/NdBridge.Benchmarks -- --output artifacts/bench-$$stack.md || exit 1; \
 	done; cat artifacts/bench-*.md > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
+
+## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
+PACKAGES := NdBridge NdBridge.Python
+pack: deps
+	rm -rf artifacts/packages
+	dotnet build src/NdBridge.Python/NdBridge.Python.csproj -c Release -warnaserror
+	@for p in $(PACKAGES); do \
+	  dotnet run eng/build/PublicDocs.cs -- src/$$p/bin/Release/net10.0/$$p.dll src/$$p/bin/Release/net10.0/$$p.xml src/$$p/obj/Release/net10.0/$$p.xml || exit 1; \
+	done
+	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
+	@ls -1 artifacts/packages
 
 clean:
 	dotnet clean NdBridge.sln -c $(CONFIG) >/dev/null; rm -rf */*/bin */*/obj
