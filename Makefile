@@ -35,7 +35,7 @@ build: deps
 
 ## test: every test on every stack in STACKS, against the real CPython and NumPy of each; one totals line per
 ## stack, then the sum. Fails if any stack fails.
-test: build stacks
+test: build stacks pack
 	@rm -rf artifacts/test; mkdir -p artifacts/test; rc=0; \
 	for stack in $(STACKS); do \
 	  echo "== tests on stack $$stack"; \
@@ -47,6 +47,9 @@ test: build stacks
 	  eng/stacks/test-stacks.sh | tee artifacts/test/stack-scripts.log || rc=1; \
 	  tail -n 1 artifacts/test/stack-scripts.log > artifacts/test/stack-scripts.totals; \
 	fi; \
+	echo "== the packages as a user installs them (make pack's feed, a fresh project, README's first example)"; \
+	$(PYTHON) eng/packaging/test_packages.py $(STACKS) | tee artifacts/test/packages.log || rc=1; \
+	tail -n 1 artifacts/test/packages.log > artifacts/test/packages.totals; \
 	echo "== totals"; cat artifacts/test/*.totals; \
 	cat artifacts/test/*.totals | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | \
 	  awk '{ p += $$1; f += $$2; s += $$3 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \
