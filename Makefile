@@ -12,7 +12,7 @@ export CONFIG ?= Release
 ## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
 export STACKS ?= host debian13
 
-.PHONY: deps stacks build test demo bench pack clean
+.PHONY: deps stacks build test demo bench pack api-baseline clean
 
 ## deps: install with apt only the Debian packages that are missing (apt-get update first when it must install).
 deps:
@@ -79,6 +79,11 @@ pack: deps
 	done
 	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
 	@ls -1 artifacts/packages
+
+## api-baseline: adds new public API to src/*/PublicAPI.Unshipped.txt (review the diff: it is the API change).
+api-baseline:
+	@for p in $(PACKAGES); do dotnet format analyzers src/$$p/$$p.csproj --diagnostics RS0016 RS0017 --severity info -v q || exit 1; done
+	@git diff --stat -- src/*/PublicAPI.*.txt
 
 clean:
 	dotnet clean NdBridge.sln -c $(CONFIG) >/dev/null; rm -rf */*/bin */*/obj
