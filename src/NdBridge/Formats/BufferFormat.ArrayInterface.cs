@@ -62,6 +62,9 @@ public sealed partial class BufferFormat
         if (orderChar is not ('<' or '>' or '|' or '='))
             return "the first character must be '<', '>', '|' or '='";
         char code = typestr[1];
+        // Datetimes carry a unit ('<M8[ns]'), so they are named before the size is read.
+        if (code is 'M' or 'm')
+            return "datetimes and timedeltas have no PEP 3118 form";
         nint size = 0;
         bool hasSize = typestr.Length > 2;
         for (int i = 2; i < typestr.Length; i++)
@@ -96,8 +99,6 @@ public sealed partial class BufferFormat
             case 'V' when hasSize:
                 result = CreateRecord(s_noFields, size, size);
                 return null;
-            case 'M' or 'm':
-                return "datetimes and timedeltas have no PEP 3118 form";
             default:
                 return $"unknown type '{code}' with size {(hasSize ? size.ToString(CultureInfo.InvariantCulture) : "(none)")}";
         }
