@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch
+APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-dask python3-distributed
 CONFIG ?= Release
 
 .PHONY: deps build test demo bench clean
