@@ -155,10 +155,8 @@ public sealed class NpyHeader
                 case "descr": descr = value; break;
                 case "fortran_order": fortranOrder = value; break;
                 case "shape": shapeValue = value; break;
-                default: descr = fortranOrder = shapeValue = null; goto Wrong;
             }
         }
-        Wrong:
         if (descr is null || fortranOrder is null || shapeValue is null || dict.Entries.Count != 3)
         {
             keys.Sort(StringComparer.Ordinal);

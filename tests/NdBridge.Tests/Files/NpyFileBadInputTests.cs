@@ -92,6 +92,8 @@ public sealed class NpyFileBadInputTests : IDisposable
     [InlineData("['<f8', False, (1,)]", "not a dictionary")]
     [InlineData("{'descr': '<f8', 'shape': (1,), }", "correct keys: ['descr', 'shape']")]
     [InlineData("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'extra': 1}", "correct keys: ['descr', 'extra', 'fortran_order', 'shape']")]
+    [InlineData("{'extra': 1, 'descr': '<f8', 'fortran_order': False, 'shape': (1,)}", "correct keys: ['descr', 'extra', 'fortran_order', 'shape']")]
+    [InlineData("{1: 2, 'descr': '<f8', 'shape': (1,)}", "correct keys: ['descr', 'shape', 1]")]
     [InlineData("{'descr': '<f8', 'fortran_order': 0, 'shape': (1,), }", "fortran_order is not a valid bool: 0")]
     [InlineData("{'descr': '<f8', 'fortran_order': 'False', 'shape': (1,), }", "fortran_order is not a valid bool: 'False'")]
     [InlineData("{'descr': '<f8', 'fortran_order': False, 'shape': [1], }", "shape is not valid: [1]")]
