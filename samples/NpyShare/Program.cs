@@ -46,13 +46,15 @@ try
     var clock = Stopwatch.StartNew();
     using var file = NpyFile.Create<float>(path, [rows, Columns]);
     double createSeconds = clock.Elapsed.TotalSeconds;
-    // The file is one contiguous run: fill it as spans (each at most int.MaxValue elements), row r column c at r * 1024 + c.
-    long first = 0;
+    // The file is one contiguous run (spans hold at most int.MaxValue elements): row r, column c is at r * 1024 + c.
+    Span<float> pattern = stackalloc float[Columns];
+    for (int c = 0; c < Columns; c++)
+        pattern[c] = c * 0.001f;
+    long row = 0;
     foreach (Span<float> run in file.Buffer.EnumerateRuns<float>())
     {
-        for (int k = 0; k < run.Length; k++)
-            run[k] = (first + k) / Columns % 1000 + (first + k) % Columns * 0.001f;
-        first += run.Length;
+        for (int k = 0; k < run.Length; k += Columns, row++)
+            System.Numerics.Tensors.TensorPrimitives.Add(pattern, row % 1000, run.Slice(k, Columns));
     }
     var frames = file.Buffer.AsStridedSpan<float>();
     double fillSeconds = clock.Elapsed.TotalSeconds - createSeconds;
