@@ -5,7 +5,7 @@ namespace NdBridge;
 internal static partial class ThrowHelper
 {
     [DoesNotReturn]
-    public static void ThrowIO(string message) => throw new IOException(message);
+    public static void ThrowIO(string message, Exception? inner = null) => throw new IOException(message, inner);
 
     [DoesNotReturn]
     public static void ThrowFileNotFound(string message, string path) => throw new FileNotFoundException(message, path);

@@ -50,7 +50,8 @@ public sealed class NpyFile : IDisposable
         }
         catch (IOException e) when (!overwrite && File.Exists(path))
         {
-            throw new IOException($"The file '{path}' exists: pass overwrite: true to replace it, or NpyFile.Open it.", e);
+            ThrowHelper.ThrowIO($"The file '{path}' exists: pass overwrite: true to replace it, or NpyFile.Open it.", e);
+            return null;
         }
         var buffer = NpyMapping.Create(file, header, $"path '{path}'", segmentToUnlink: null);
         return new NpyFile(path, header, buffer);
