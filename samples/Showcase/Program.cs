@@ -40,6 +40,7 @@ Action<ShowcaseRun>[] steps =
     NumPyInCSharpStep.Run,
     SuboffsetsStep.Run,
     DLPackStep.Run,
+    NpyShareStep.Run,
     HandoffTableStep.Run,
 ];
 foreach (var step in steps)

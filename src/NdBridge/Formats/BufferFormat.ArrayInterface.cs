@@ -8,7 +8,7 @@ public sealed partial class BufferFormat
     /// <summary>
     /// The NumPy <c>__array_interface__['typestr']</c> of the item: <c>&lt;f8</c>, <c>|b1</c>, <c>&gt;i4</c>,
     /// <c>|S3</c>, <c>&lt;U2</c>, <c>|O</c>; records and sub-arrays are <c>|V<i>n</i></c> (n = <see cref="NumPyItemSize"/>),
-    /// described by <see cref="ToDescr"/>.
+    /// described by <see cref="ToDescr()"/>.
     /// </summary>
     /// <exception cref="NotSupportedException">The item holds <c>P</c> or <c>p</c>, which NumPy has no type for.</exception>
     public string ToTypestr()
@@ -62,6 +62,9 @@ public sealed partial class BufferFormat
         if (orderChar is not ('<' or '>' or '|' or '='))
             return "the first character must be '<', '>', '|' or '='";
         char code = typestr[1];
+        // Datetimes carry a unit ('<M8[ns]'), so they are named before the size is read.
+        if (code is 'M' or 'm')
+            return "datetimes and timedeltas have no PEP 3118 form";
         nint size = 0;
         bool hasSize = typestr.Length > 2;
         for (int i = 2; i < typestr.Length; i++)
@@ -96,8 +99,6 @@ public sealed partial class BufferFormat
             case 'V' when hasSize:
                 result = CreateRecord(s_noFields, size, size);
                 return null;
-            case 'M' or 'm':
-                return "datetimes and timedeltas have no PEP 3118 form";
             default:
                 return $"unknown type '{code}' with size {(hasSize ? size.ToString(CultureInfo.InvariantCulture) : "(none)")}";
         }
@@ -112,17 +113,23 @@ public sealed partial class BufferFormat
     /// get the name <c>''</c>, which NumPy renames <c>f0</c>, <c>f1</c>, ...
     /// </summary>
     /// <exception cref="NotSupportedException">The item holds <c>P</c> or <c>p</c>.</exception>
-    public IReadOnlyList<DescrEntry> ToDescr()
+    public IReadOnlyList<DescrEntry> ToDescr() => ToDescr(numberUnnamedFields: false);
+
+    /// <summary>The descr; with <paramref name="numberUnnamedFields"/>, unnamed fields are named <c>f0</c>, <c>f1</c>, ...
+    /// by their index, the names NumPy gives them, so a reader that keeps <c>''</c> (an <c>.npy</c> header) sees NumPy's.</summary>
+    internal IReadOnlyList<DescrEntry> ToDescr(bool numberUnnamedFields)
     {
         if (Kind != BufferFormatKind.Record)
-            return [EntryFor("", this)];
+            return [EntryFor("", this, numberUnnamedFields)];
         var entries = new List<DescrEntry>();
         nint cursor = 0;
-        foreach (var field in _fields)
+        for (int i = 0; i < _fields.Length; i++)
         {
+            var field = _fields[i];
             if (field.ByteOffset > cursor)
                 entries.Add(new DescrEntry("", "|V" + (field.ByteOffset - cursor).ToString(CultureInfo.InvariantCulture)));
-            entries.Add(EntryFor(field.Name ?? "", field.Format));
+            string name = field.Name ?? (numberUnnamedFields ? "f" + i.ToString(CultureInfo.InvariantCulture) : "");
+            entries.Add(EntryFor(name, field.Format, numberUnnamedFields));
             cursor = field.ByteOffset + field.Format.NumPyItemSize;
         }
         if (NumPyItemSize > cursor)
@@ -130,12 +137,12 @@ public sealed partial class BufferFormat
         return entries;
     }
 
-    private static DescrEntry EntryFor(string name, BufferFormat format)
+    private static DescrEntry EntryFor(string name, BufferFormat format, bool numberUnnamedFields)
     {
         var element = format.ElementFormat ?? format;
         IReadOnlyList<nint>? shape = format._shape.Length > 0 ? format._shape : null;
         return element.Kind == BufferFormatKind.Record
-            ? new DescrEntry(name, element.ToDescr(), shape)
+            ? new DescrEntry(name, element.ToDescr(numberUnnamedFields), shape)
             : new DescrEntry(name, ScalarTypestr(element), shape);
     }
 
@@ -217,8 +224,8 @@ public sealed partial class BufferFormat
     internal static string DescrEntryToPython(DescrEntry entry)
     {
         var sb = new StringBuilder("(");
-        sb.Append(PythonString(entry.Name)).Append(", ");
-        sb.Append(entry.Fields is not null ? DescrToPython(entry.Fields) : PythonString(entry.Typestr!));
+        sb.Append(PythonRepr(entry.Name)).Append(", ");
+        sb.Append(entry.Fields is not null ? DescrToPython(entry.Fields) : PythonRepr(entry.Typestr!));
         if (entry.Shape.Count > 0)
         {
             sb.Append(", (").Append(string.Join(", ", entry.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))));
@@ -227,20 +234,47 @@ public sealed partial class BufferFormat
         return sb.Append(')').ToString();
     }
 
-    private static string PythonString(string text)
+    /// <summary>The text as Python's <c>repr(str)</c> prints it (quotes, escapes, printable characters kept), so a
+    /// descr printed here is byte for byte what NumPy writes into an <c>.npy</c> header.</summary>
+    internal static string PythonRepr(string text)
     {
-        var sb = new StringBuilder("'");
-        foreach (char c in text)
+        char quote = text.Contains('\'') && !text.Contains('"') ? '"' : '\'';
+        var sb = new StringBuilder().Append(quote);
+        for (int i = 0; i < text.Length;)
         {
-            if (c is '\\' or '\'')
-                sb.Append('\\').Append(c);
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out int consumed) != System.Buffers.OperationStatus.Done)
+            {
+                // A lone surrogate: Python prints it escaped, as a non-printable character.
+                sb.Append("\\u").Append(((int)text[i]).ToString("x4", CultureInfo.InvariantCulture));
+                i++;
+                continue;
+            }
+            i += consumed;
+            int c = rune.Value;
+            if (c == quote || c == '\\')
+                sb.Append('\\').Append((char)c);
             else if (c is '\t' or '\n' or '\r')
                 sb.Append(c switch { '\t' => "\\t", '\n' => "\\n", _ => "\\r" });
-            else if (c < ' ' || c == '\x7f')
-                sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            else if (c < ' ' || c == 0x7f)
+                sb.Append("\\x").Append(c.ToString("x2", CultureInfo.InvariantCulture));
+            else if (c < 0x7f || IsPythonPrintable(rune))
+                sb.Append(rune.ToString());
+            else if (c <= 0xff)
+                sb.Append("\\x").Append(c.ToString("x2", CultureInfo.InvariantCulture));
+            else if (c <= 0xffff)
+                sb.Append("\\u").Append(c.ToString("x4", CultureInfo.InvariantCulture));
             else
-                sb.Append(c);
+                sb.Append("\\U").Append(c.ToString("x8", CultureInfo.InvariantCulture));
         }
-        return sb.Append('\'').ToString();
+        return sb.Append(quote).ToString();
     }
+
+    // str.isprintable: everything but the categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs other than the space.
+    private static bool IsPythonPrintable(Rune rune) => Rune.GetUnicodeCategory(rune) switch
+    {
+        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or
+            UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => false,
+        UnicodeCategory.SpaceSeparator => rune.Value == ' ',
+        _ => true,
+    };
 }

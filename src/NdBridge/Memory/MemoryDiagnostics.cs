@@ -12,6 +12,7 @@ public static class MemoryDiagnostics
     private static long s_livePins;
     private static long s_liveNativeAllocations;
     private static long s_liveExports;
+    private static long s_liveMappings;
 
     /// <summary>Owners whose memory has not yet been unpinned or freed.</summary>
     public static long LiveOwnerCount => Interlocked.Read(ref s_liveOwners);
@@ -27,6 +28,9 @@ public static class MemoryDiagnostics
 
     /// <summary>Exports to Python (buffer-protocol objects, NumPy arrays, DLPack capsules) still holding .NET memory.</summary>
     public static long LiveExportCount => Interlocked.Read(ref s_liveExports);
+
+    /// <summary>Memory-mapped <c>.npy</c> files and shared-memory segments (<see cref="NpyFile"/>, <see cref="NpySharedMemory"/>) not yet unmapped.</summary>
+    public static long LiveMappingCount => Interlocked.Read(ref s_liveMappings);
 
     /// <summary>NdBridge.Python calls this when an export has acquired its holder.</summary>
     internal static void ExportStarted() => Interlocked.Increment(ref s_liveExports);
@@ -53,4 +57,8 @@ public static class MemoryDiagnostics
     internal static void NativeAllocated() => Interlocked.Increment(ref s_liveNativeAllocations);
 
     internal static void NativeFreed() => Interlocked.Decrement(ref s_liveNativeAllocations);
+
+    internal static void MappingCreated() => Interlocked.Increment(ref s_liveMappings);
+
+    internal static void MappingReleased() => Interlocked.Decrement(ref s_liveMappings);
 }
