@@ -82,7 +82,7 @@ pack: deps
 
 ## api-baseline: adds new public API to src/*/PublicAPI.Unshipped.txt (review the diff: it is the API change).
 api-baseline:
-	@for p in $(PACKAGES); do dotnet format analyzers src/$$p/$$p.csproj --diagnostics RS0016 RS0017 --severity info -v q || exit 1; done
+	@eng/build/api-baseline.sh $(PACKAGES)
 	@git diff --stat -- src/*/PublicAPI.*.txt
 
 clean:
