@@ -123,7 +123,7 @@ internal static unsafe class ArrayConversions
         {
             if (!buffer.CanViewAs<T>(writable, out var reason))
                 throw ArgumentConversionException.Refused(parameter,
-                    $"needs a C-contiguous {dtype} array in native byte order, aligned ({reason}); convert with numpy.ascontiguousarray(x, dtype=numpy.{dtype})");
+                    $"needs a C-contiguous {dtype} array in native byte order, aligned ({reason}); convert with numpy.array(x, dtype=numpy.{dtype}, order='C') (an aligned copy)");
             if (!buffer.Layout.IsCContiguous)
                 throw ArgumentConversionException.Refused(parameter,
                     $"needs a C-contiguous {dtype} array (it is viewed as Memory<{typeof(T).Name}> without a copy); this one has shape {StridedLayout.FormatTuple(buffer.Shape)} and byte strides {StridedLayout.FormatTuple(buffer.Layout.ByteStrides)}: convert with numpy.ascontiguousarray(x)");
