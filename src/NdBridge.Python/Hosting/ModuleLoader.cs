@@ -66,6 +66,16 @@ internal static unsafe class ModuleLoader
         return tuple;
     }
 
+    /// <summary>A new module for one <see cref="PythonModuleAttribute"/> class, outside any assembly's registry (for use beside another host, and tests).</summary>
+    [RequiresDynamicCode("Compiles an expression tree per function.")]
+    [RequiresUnreferencedCode("Reads the user's types by reflection.")]
+    internal static nint CreateModule([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type type)
+    {
+        var name = type.GetCustomAttribute<PythonModuleAttribute>()?.Name
+            ?? throw ModuleDefinitionException.Create($"{type.FullName} is not marked [PythonModule].");
+        return CreateModule(type, name, BindFunctions(type, name), type.Assembly.Location);
+    }
+
     [RequiresUnreferencedCode("Loads a user assembly.")]
     private static Assembly FindOrLoad(string path)
     {
