@@ -141,6 +141,8 @@ public static unsafe class HostedFunctions
 
     public static double[] Empty() => [];
 
+    public static double[] NewArray(int count) => new double[count];
+
     public static double[]? NoArray() => null;
 
     public static (double Sum, long Count, string Label) Stats(NdBuffer values) => (Sum(values), values.ElementCount, "stats");
