@@ -34,9 +34,14 @@ class _Host:
     """NdBridge.Python's entry points in the running .NET, bound to this interpreter."""
 
     def __init__(self, runtime, bootstrap: str):
-        runtime.load_assembly(bootstrap)
-        attach = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_int)(
-            runtime.function_pointer(_ENTRY_TYPE, "Attach"))
+        try:
+            # NdBridge already runs in this process (another copy of this package loaded it): use that one. Loading
+            # NdBridge.Python from another path would be refused (one assembly name, one load context).
+            attach_address = runtime.function_pointer(_ENTRY_TYPE, "Attach")
+        except ImportError:
+            runtime.load_assembly(bootstrap)
+            attach_address = runtime.function_pointer(_ENTRY_TYPE, "Attach")
+        attach = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_int)(attach_address)
         message = ctypes.create_string_buffer(4096)
         if attach(message, len(message)) != 0:
             raise AssemblyLoadError(f"NdBridge ({bootstrap}) could not bind to this interpreter: "

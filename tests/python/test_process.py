@@ -64,3 +64,24 @@ def test_runtime_reused_within_the_process(ndtest, ndtest_second):
     from ndbridge import _dotnet
     first = _dotnet.start()
     assert _dotnet.start() is first
+
+
+def test_running_runtime_is_reused_by_a_fresh_ndbridge(hosted_dll, second_dll):
+    from conftest import run_child
+    result = run_child(f"""
+import sys, numpy as np
+import ndbridge
+first = ndbridge.load({str(hosted_dll)!r})[0]
+identity = first.ndbridge_identity()
+# A second copy of the package's state (as after importlib.reload): hostfxr reports .NET already running, and
+# NdBridge's attach finds its runtime already bound.
+for name in [n for n in sys.modules if n == "ndbridge" or n.startswith("ndbridge.")]:
+    del sys.modules[name]
+import ndbridge as fresh
+assert fresh is not ndbridge
+second = fresh.load({str(second_dll)!r})[0]
+print("same ndbridge:", second.ndbridge_identity() == identity)
+print("works:", first.sum(second.ones(4)))
+""")
+    assert result.returncode == 0, result.stderr
+    assert "same ndbridge: True" in result.stdout and "works: 4.0" in result.stdout
