@@ -65,15 +65,33 @@ internal static unsafe class ArrayConversions
     internal static nint FromNdBuffer(NdBuffer? buffer) =>
         buffer is null ? NewNone() : NdBufferPythonExtensions.ToNumPyNewReference(buffer);
 
-    internal static nint FromArray1<T>(T[]? array) where T : unmanaged => array is null ? NewNone() : Export(NdBuffer.FromArray(array));
+    internal static nint FromArray1<T>(T[]? array) where T : unmanaged =>
+        array is null ? NewNone() : Export(NdBuffer.FromArray(array, BufferFormat.Of<T>(), VectorLayout<T>.For(array.Length), 0));
 
     internal static nint FromArray2<T>(T[,]? array) where T : unmanaged => array is null ? NewNone() : Export(NdBuffer.FromArray(array));
 
     internal static nint FromArray3<T>(T[,,]? array) where T : unmanaged => array is null ? NewNone() : Export(NdBuffer.FromArray(array));
 
-    internal static nint FromMemory<T>(Memory<T> memory) where T : unmanaged => Export(NdBuffer.FromMemory(memory, [memory.Length]));
+    internal static nint FromMemory<T>(Memory<T> memory) where T : unmanaged =>
+        Export(NdBuffer.FromMemory(memory, BufferFormat.Of<T>(), VectorLayout<T>.For(memory.Length), 0));
 
-    internal static nint FromReadOnlyMemory<T>(ReadOnlyMemory<T> memory) where T : unmanaged => Export(NdBuffer.FromMemory(memory, [memory.Length]));
+    internal static nint FromReadOnlyMemory<T>(ReadOnlyMemory<T> memory) where T : unmanaged =>
+        Export(NdBuffer.FromMemory(MemoryMarshal.AsMemory(memory), BufferFormat.Of<T>(), VectorLayout<T>.For(memory.Length), 0, readOnly: true));
+
+    // The layout of the last vector length returned, shared (layouts are immutable): an export state that described it
+    // for the previous result finds the same object and describes nothing again.
+    private static class VectorLayout<T> where T : unmanaged
+    {
+        private static StridedLayout? s_last;
+
+        internal static StridedLayout For(int length)
+        {
+            var last = s_last;
+            if (last is not null && last.Shape[0] == length)
+                return last;
+            return s_last = StridedLayout.CreateContiguous([length], sizeof(T));
+        }
+    }
 
     // The array's export holds the memory; the buffer made for it is only the way there.
     private static nint Export(NdBuffer buffer)
