@@ -12,7 +12,7 @@ export CONFIG ?= Release
 ## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
 export STACKS ?= host debian13
 
-.PHONY: deps stacks build test demo bench pack api-baseline clean
+.PHONY: deps stacks build test demo demo-python bench pack api-baseline clean
 
 ## deps: install with apt only the Debian packages that are missing (apt-get update first when it must install).
 deps:
@@ -55,11 +55,20 @@ test: build stacks pack
 	  awk '{ p += $$1; f += $$2; s += $$3 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \
 	exit $$rc
 
-## demo: the most complete runnable program the project has, on each stack in STACKS.
+## demo: the showcase (.NET hosts Python) and the Python-side story (Python hosts a C# library), on each stack in STACKS.
 demo: build stacks
 	@rc=0; for stack in $(STACKS); do \
 	  echo "== showcase on stack $$stack"; \
 	  eng/stacks/run.sh $$stack -- dotnet run -c $(CONFIG) --no-build --project samples/Showcase || rc=1; \
+	  echo "== Python hosts a C# library (samples/PythonHost/seeds.py) on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" samples/PythonHost/seeds.py' || rc=1; \
+	done; exit $$rc
+
+## demo-python: the Python-side story (Python hosts a C# library: samples/PythonHost/seeds.py) on each stack in STACKS.
+demo-python: build stacks
+	@rc=0; for stack in $(STACKS); do \
+	  echo "== python-host demo on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" samples/PythonHost/seeds.py' || rc=1; \
 	done; exit $$rc
 
 ## bench: the benchmark program on each stack in STACKS; writes benchmarks/RESULTS.md (one section per stack).

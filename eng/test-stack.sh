@@ -24,7 +24,7 @@ fi
 
 awk -v name="$stack ($versions)" '
   /^ +Passed: [0-9]+ *$/ { p += $2 } /^ +Failed: [0-9]+ *$/ { f += $2 } /^ +Skipped: [0-9]+ *$/ { s += $2 }
-  /^=+ .*(passed|failed|error).* in [0-9.]+s/ {
+  /^(=+ )?[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s/ {
     for (i = 1; i <= NF; i++) {
       n = $(i - 1) + 0
       if ($i ~ /^passed/) p += n; else if ($i ~ /^(failed|errors?)/) f += n; else if ($i ~ /^skipped/) s += n

@@ -35,4 +35,8 @@ internal static partial class ThrowHelper
     [DoesNotReturn]
     public static T ThrowArgument<T>(string message, string paramName) =>
         throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static T ThrowInvalidOperation<T>(string message) =>
+        throw new InvalidOperationException(message);
 }

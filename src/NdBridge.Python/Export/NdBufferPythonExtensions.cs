@@ -48,7 +48,10 @@ public static unsafe class NdBufferPythonExtensions
     /// </exception>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
     /// <exception cref="InvalidOperationException">No interpreter is running.</exception>
-    public static PythonObject ToNumPy(this NdBuffer buffer)
+    public static PythonObject ToNumPy(this NdBuffer buffer) => PythonObject.FromNewReference(ToNumPyNewReference(buffer));
+
+    /// <summary><see cref="ToNumPy"/> as a new <c>PyObject*</c> reference (a hosted function's result).</summary>
+    internal static nint ToNumPyNewReference(NdBuffer buffer)
     {
         ValidateForPython(buffer);
         if (buffer.Layout.HasSuboffsets)
@@ -67,7 +70,7 @@ public static unsafe class NdBufferPythonExtensions
                 nameof(buffer));
         var export = BufferExportType.Create(buffer);
         var array = s_args != 0 && !s_argsInUse ? CallWithSharedArgs(asarray, export) : CallWithNewArgs(asarray, export);
-        return PythonObject.FromNewReference(PythonErrors.Check(array));
+        return PythonErrors.Check(array);
     }
 
     // asarray(export) through the shared 1-tuple (no tuple made and freed per handoff). Steals export. Needs the GIL.

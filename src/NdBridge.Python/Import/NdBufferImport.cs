@@ -81,6 +81,24 @@ public static unsafe partial class NdBufferImport
         return ImportBuffer(source, writable);
     }
 
+    /// <summary>
+    /// <see cref="AsNdBuffer"/> for a borrowed argument of a hosted function (the GIL is held): the buffer protocol,
+    /// then DLPack, then <c>__array_interface__</c>.
+    /// </summary>
+    internal static NdBuffer ImportArgument(nint source, bool writable)
+    {
+        if (CPython.PyObject_CheckBuffer(source) != 0)
+            return ImportBuffer(source, writable);
+        if (DLPackImport.IsProducer(source))
+            return DLPackImport.ImportAs(source, PythonTypeNames.Of(source), writable, nameof(source));
+        using var borrowed = PythonObject.FromBorrowedReference(source);
+        return ImportArrayInterface(borrowed, writable, requireInterface: true);
+    }
+
+    /// <summary>Whether the buffer-protocol object <paramref name="source"/> gives only read-only views. Needs the GIL.</summary>
+    internal static bool IsReadOnlyExporter(nint source) =>
+        CPython.PyObject_CheckBuffer(source) != 0 && IsReadOnlyExporter(source, CPython.PyBUF_FULL_RO);
+
     // The GIL is held.
     private static NdBuffer ImportBuffer(nint source, bool writable)
     {

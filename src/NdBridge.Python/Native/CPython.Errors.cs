@@ -41,8 +41,40 @@ internal static unsafe partial class CPython
     /// <summary><c>PyExc_BufferError</c>.</summary>
     internal static nint PyExc_BufferError;
 
+    /// <summary><c>PyExc_ValueError</c>.</summary>
+    internal static nint PyExc_ValueError;
+
+    /// <summary><c>PyExc_IndexError</c>.</summary>
+    internal static nint PyExc_IndexError;
+
+    /// <summary><c>PyExc_KeyError</c>.</summary>
+    internal static nint PyExc_KeyError;
+
+    /// <summary><c>PyExc_MemoryError</c>.</summary>
+    internal static nint PyExc_MemoryError;
+
+    /// <summary><c>PyExc_OverflowError</c>.</summary>
+    internal static nint PyExc_OverflowError;
+
+    /// <summary><c>PyExc_ImportError</c>.</summary>
+    internal static nint PyExc_ImportError;
+
+    /// <summary><c>void PyErr_SetObject(PyObject *type, PyObject *value)</c>: neither argument is stolen.</summary>
+    internal static delegate* unmanaged<nint, nint, void> PyErr_SetObject;
+
+    /// <summary><c>PyObject *PyException_GetTraceback(PyObject *ex)</c>: new reference, or NULL (no error set) when there is none.</summary>
+    internal static delegate* unmanaged<nint, nint> PyException_GetTraceback;
+
     private static void BindErrors(nint library)
     {
+        PyErr_SetObject = (delegate* unmanaged<nint, nint, void>)Export(library, nameof(PyErr_SetObject));
+        PyException_GetTraceback = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyException_GetTraceback));
+        PyExc_ValueError = ReadPointerVariable(library, nameof(PyExc_ValueError));
+        PyExc_IndexError = ReadPointerVariable(library, nameof(PyExc_IndexError));
+        PyExc_KeyError = ReadPointerVariable(library, nameof(PyExc_KeyError));
+        PyExc_MemoryError = ReadPointerVariable(library, nameof(PyExc_MemoryError));
+        PyExc_OverflowError = ReadPointerVariable(library, nameof(PyExc_OverflowError));
+        PyExc_ImportError = ReadPointerVariable(library, nameof(PyExc_ImportError));
         PyErr_Occurred = (delegate* unmanaged<nint>)Export(library, nameof(PyErr_Occurred));
         PyErr_Fetch = (delegate* unmanaged<nint*, nint*, nint*, void>)Export(library, nameof(PyErr_Fetch));
         PyErr_NormalizeException = (delegate* unmanaged<nint*, nint*, nint*, void>)Export(library, nameof(PyErr_NormalizeException));

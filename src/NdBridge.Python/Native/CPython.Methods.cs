@@ -9,6 +9,9 @@ internal static unsafe partial class CPython
     /// <summary><c>METH_KEYWORDS</c> (with VARARGS): <c>PyObject *f(PyObject *self, PyObject *args, PyObject *kwargs)</c>.</summary>
     internal const int METH_KEYWORDS = 0x0002;
 
+    /// <summary><c>METH_FASTCALL</c> (with KEYWORDS): <c>PyObject *f(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)</c>.</summary>
+    internal const int METH_FASTCALL = 0x0080;
+
     /// <summary><c>PyMethodDef</c>: must outlive every function made from it (native memory, never freed).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct PyMethodDef

@@ -29,6 +29,7 @@ internal static unsafe partial class CPython
         BindBuffer(library);
         BindMethods(library);
         BindTypes(library);
+        BindModules(library);
         Library = library;
     }
 

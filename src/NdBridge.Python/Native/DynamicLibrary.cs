@@ -47,6 +47,40 @@ internal static partial class DynamicLibrary
             _ = dlclose(handle);
     }
 
+    /// <summary>
+    /// The handle of a library this process already mapped (<c>RTLD_NOLOAD</c>: never maps a new one), or 0.
+    /// </summary>
+    internal static nint OpenLoaded(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return NativeLibrary.TryLoad(path, out var handle) ? handle : 0;
+        var noLoad = OperatingSystem.IsMacOS() ? 0x10 : 0x4;
+        return dlopen(path, RTLD_NOW | noLoad);
+    }
+
+    /// <summary>The file of the mapped object (executable or shared library) that holds <paramref name="address"/>, or null.</summary>
+    internal static unsafe string? ObjectFileOf(nint address)
+    {
+        if (OperatingSystem.IsWindows())
+            return null;
+        DlInfo info;
+        if (dladdr(address, &info) == 0 || info.dli_fname == 0)
+            return null;
+        return Marshal.PtrToStringUTF8(info.dli_fname);
+    }
+
+    /// <summary><c>Dl_info</c> (dlfcn.h).</summary>
+    private struct DlInfo
+    {
+        public nint dli_fname; // const char *
+        public nint dli_fbase; // void *
+        public nint dli_sname; // const char *
+        public nint dli_saddr; // void *
+    }
+
+    [LibraryImport("libc", EntryPoint = "dladdr")]
+    private static unsafe partial int dladdr(nint address, DlInfo* info);
+
     [LibraryImport("libc", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint dlopen(string path, int flags);
 

@@ -42,7 +42,9 @@ internal static unsafe class PythonErrors
             var typeName = TypeName(type);
             var message = value == 0 ? "" : StrOrPlaceholder(value);
             var formatted = FormatException(type, value, traceback) ?? (message.Length == 0 ? typeName : typeName + ": " + message);
-            return new PythonException(typeName, message, formatted);
+            // When Python is the host, the object goes back to Python unchanged if the exception leaves a hosted call.
+            var original = value != 0 && PythonRuntime.IsCurrentHostedByPython ? PythonObject.FromBorrowedReference(value) : null;
+            return new PythonException(typeName, message, formatted) { Original = original };
         }
         finally
         {

@@ -28,6 +28,12 @@ public sealed class PythonException : Exception
     /// <summary>The formatted traceback (<c>"Traceback (most recent call last):..."</c>), or just the last line when there is no traceback.</summary>
     public string PythonTraceback { get; }
 
+    /// <summary>
+    /// The Python exception object itself, kept only when Python is the host (<see cref="PythonRuntime.IsHostedByPython"/>):
+    /// a hosted function that lets this exception out raises that very object again in Python.
+    /// </summary>
+    internal PythonObject? Original { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => base.ToString() + Environment.NewLine + "--- Python traceback ---" + Environment.NewLine + PythonTraceback;
 }

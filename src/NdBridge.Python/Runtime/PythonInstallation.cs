@@ -269,5 +269,17 @@ public sealed class PythonInstallation
         return default;
     }
 
+    /// <summary>
+    /// The interpreter running this process (Python is the host): <paramref name="objectFile"/> is the executable or
+    /// libpython whose C API NdBridge bound, <paramref name="versionText"/> its <c>Py_GetVersion()</c>.
+    /// </summary>
+    internal static PythonInstallation ForRunningProcess(string objectFile, string versionText)
+    {
+        var numeric = new string(versionText.TakeWhile(c => char.IsDigit(c) || c == '.').ToArray());
+        var version = Version.TryParse(numeric, out var parsed) ? parsed : new Version(0, 0);
+        var executable = File.ResolveLinkTarget("/proc/self/exe", returnFinalTarget: true)?.FullName;
+        return new PythonInstallation(objectFile, new Version(version.Major, version.Minor, Math.Max(version.Build, 0)), executable, prefix: null, "process");
+    }
+
     private static string Canonical(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
 }

@@ -84,6 +84,15 @@ public sealed unsafe partial class PythonRuntime
         return DrainQueueHoldingGil();
     }
 
+    /// <summary>Runs the queued releases when there are any (a hosted call's entry: one field read otherwise). Needs the GIL.</summary>
+    internal static void DrainQueuedReleases()
+    {
+        if (Volatile.Read(ref s_queuedReleases) != 0)
+        {
+            using var gil = EnterScope();
+        }
+    }
+
     /// <summary>Releases finalizers queued that no scope entry has performed yet.</summary>
     public static int PendingReleaseCount => s_releaseQueue.Count;
 

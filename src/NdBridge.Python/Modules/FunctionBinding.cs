@@ -1,0 +1,161 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NdBridge.Python;
+
+/// <summary>
+/// One .NET static method as a Python function (nanobind's <c>nb_func</c>): its parameters, and an invoker compiled once
+/// from an expression tree that converts each argument, calls the method (without the GIL when it opts out) and
+/// converts the result. <see cref="FunctionDispatch"/> matches positional and keyword arguments to parameters.
+/// </summary>
+internal sealed unsafe class FunctionBinding
+{
+    private FunctionBinding(MethodInfo method, string moduleName, string pythonName)
+    {
+        Method = method;
+        PythonName = pythonName;
+        QualifiedName = moduleName + "." + pythonName;
+        ReleasesGil = method.IsDefined(typeof(ReleaseGilAttribute), inherit: false);
+        Parameters = [.. method.GetParameters().Select((p, i) => new ParameterBinding(p, i, QualifiedName))];
+        RequiredCount = Parameters.Count(p => !p.HasDefault);
+    }
+
+    internal MethodInfo Method { get; }
+
+    internal string PythonName { get; }
+
+    /// <summary><c>module.function</c>, as messages name it.</summary>
+    internal string QualifiedName { get; }
+
+    internal ParameterBinding[] Parameters { get; }
+
+    internal int RequiredCount { get; }
+
+    internal bool ReleasesGil { get; }
+
+    /// <summary>Takes the address of the call's argument frame (one borrowed <c>PyObject*</c> per parameter, 0 when left out) and returns a new reference.</summary>
+    internal Func<nint, nint> Invoker { get; private set; } = null!;
+
+    /// <summary>Binds <paramref name="method"/>, or throws <see cref="ModuleDefinitionException"/> naming what cannot be bound.</summary>
+    [RequiresDynamicCode("Compiles an expression tree per method.")]
+    [RequiresUnreferencedCode("Reads the user's methods by reflection.")]
+    internal static FunctionBinding Create(MethodInfo method, string moduleName)
+    {
+        var name = method.GetCustomAttribute<PythonFunctionAttribute>()?.Name ?? PythonNames.ToSnakeCase(method.Name);
+        if (method.IsGenericMethodDefinition)
+            throw ModuleDefinitionException.Create($"{method.DeclaringType}.{method.Name} is generic: a Python function needs concrete parameter types.");
+        var binding = new FunctionBinding(method, moduleName, name);
+        binding.Invoker = binding.Compile();
+        return binding;
+    }
+
+    /// <summary>The docstring, whose first line CPython reads as <c>__text_signature__</c> (<c>name(a, b=1.0)\n--\n\n</c>).</summary>
+    internal string DocString()
+    {
+        var text = new StringBuilder(PythonName).Append('(');
+        var signatureIsPython = true;
+        for (var i = 0; i < Parameters.Length; i++)
+        {
+            var p = Parameters[i];
+            text.Append(i == 0 ? "" : ", ").Append(p.PythonName);
+            if (p.HasDefault)
+            {
+                var literal = PythonLiteral(p.DefaultValue);
+                signatureIsPython &= literal is not null;
+                text.Append('=').Append(literal);
+            }
+        }
+        text.Append(')');
+        var description = $"{Method.DeclaringType}.{Method.Name}({string.Join(", ", Parameters.Select(p => p.Type.Name + " " + p.PythonName))}) -> {Method.ReturnType.Name}";
+        return signatureIsPython ? text + "\n--\n\n" + description : description;
+    }
+
+    private static string? PythonLiteral(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        string s => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'",
+        double d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null,
+        float f => float.IsFinite(f) ? f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null,
+        IConvertible c when value.GetType().IsPrimitive => c.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    [RequiresDynamicCode("Compiles an expression tree per method.")]
+    [RequiresUnreferencedCode("Reads the user's methods by reflection.")]
+    private Func<nint, nint> Compile()
+    {
+        var frame = Expression.Parameter(typeof(nint), "frame");
+        var locals = new List<ParameterExpression>();
+        var body = new List<Expression>();
+        var cleanup = new List<Expression>();
+        var arguments = new Expression[Parameters.Length];
+        var readSlot = ArgumentConverters.Method(typeof(FunctionBinding), nameof(ReadSlot));
+        foreach (var p in Parameters)
+        {
+            if (p.Type.IsByRef || p.Type.IsPointer)
+                throw ModuleDefinitionException.Create($"{QualifiedName}: parameter '{p.PythonName}' is passed by reference or is a pointer ({p.Type}); Python functions take values.");
+            if (!ArgumentConverters.TryGet(p.Type, out var convert, out var release))
+                throw ModuleDefinitionException.Create($"{QualifiedName}: parameter '{p.PythonName}' has type {p.Type}, which Python arguments cannot convert to (see PythonModuleAttribute for the supported types).");
+            var local = Expression.Variable(p.Type, p.PythonName);
+            locals.Add(local);
+            var slot = Expression.Call(readSlot, frame, Expression.Constant(p.Position));
+            Expression value = Expression.Call(convert, slot, Expression.Constant(p));
+            if (p.HasDefault)
+            {
+                Expression fallback = p.DefaultValue is null || p.DefaultValue is DBNull || p.DefaultValue is Missing
+                    ? Expression.Default(p.Type)
+                    : Expression.Convert(Expression.Constant(p.DefaultValue), p.Type);
+                value = Expression.Condition(Expression.Equal(slot, Expression.Constant((nint)0)), fallback, value);
+            }
+            body.Add(Expression.Assign(local, value));
+            if (release is not null)
+                cleanup.Add(Expression.Call(release, local));
+            arguments[p.Position] = local;
+        }
+
+        Expression call = Expression.Call(Method, arguments);
+        if (ReleasesGil)
+        {
+            // The arguments are converted (their exports held) before the GIL goes; it is back before the result is converted.
+            var threadState = Expression.Variable(typeof(nint), "threadState");
+            var returned = Method.ReturnType == typeof(void) ? null : Expression.Variable(Method.ReturnType, "returned");
+            locals.Add(threadState);
+            if (returned is not null)
+                locals.Add(returned);
+            call = Expression.Block(
+                Expression.Assign(threadState, Expression.Call(ArgumentConverters.Method(typeof(FunctionBinding), nameof(SaveThread)))),
+                Expression.TryFinally(returned is null ? call : Expression.Assign(returned, call),
+                    Expression.Call(ArgumentConverters.Method(typeof(FunctionBinding), nameof(RestoreThread)), threadState)),
+                returned is null ? Expression.Empty() : returned);
+        }
+        var result = ResultConverters.TryConvert(Method.ReturnType, call)
+            ?? throw ModuleDefinitionException.Create($"{QualifiedName} returns {Method.ReturnType}, which has no Python form (see PythonModuleAttribute for the supported types).");
+        body.Add(result);
+        Expression block = Expression.Block(typeof(nint), body);
+        if (cleanup.Count > 0)
+            block = Expression.TryFinally(block, Expression.Block(typeof(void), cleanup));
+        var lambda = Expression.Lambda<Func<nint, nint>>(Expression.Block(typeof(nint), locals, block), QualifiedName, [frame]);
+        return lambda.Compile();
+    }
+
+    internal static nint ReadSlot(nint frame, int index) => ((nint*)frame)[index]; // the dispatcher's frame has one slot per parameter
+
+    internal static nint SaveThread() => CPython.PyEval_SaveThread();
+
+    internal static void RestoreThread(nint threadState) => CPython.PyEval_RestoreThread(threadState);
+
+    /// <summary>A native <c>PyMethodDef</c> for this function (never freed: the function object points at it).</summary>
+    internal CPython.PyMethodDef* CreateMethodDef()
+    {
+        var def = (CPython.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CPython.PyMethodDef));
+        def->ml_name = Utf8Z.Permanent(PythonName);
+        def->ml_meth = (delegate* unmanaged<nint, nint*, nint, nint, nint>)&FunctionDispatch.Call;
+        def->ml_flags = CPython.METH_FASTCALL | CPython.METH_KEYWORDS;
+        def->ml_doc = Utf8Z.Permanent(DocString());
+        return def;
+    }
+}
