@@ -76,7 +76,9 @@ bench: build stacks
 	@rm -f artifacts/bench-*.md; mkdir -p artifacts; for stack in $(STACKS); do \
 	  echo "== benchmarks on stack $$stack"; \
 	  eng/stacks/run.sh $$stack -- dotnet run -c Release --no-build --project benchmarks/NdBridge.Benchmarks -- --output artifacts/bench-$$stack.md || exit 1; \
-	done; cat artifacts/bench-*.md > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
+	  echo "== Python hosting .NET (benchmarks/python/hosting.py) on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" benchmarks/python/hosting.py --output artifacts/bench-$$stack-python.md' || exit 1; \
+	done; cat $(foreach s,$(STACKS),artifacts/bench-$(s).md artifacts/bench-$(s)-python.md) > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
 
 ## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
 PACKAGES := NdBridge NdBridge.Python
