@@ -6,10 +6,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch
-CONFIG ?= Release
+APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-pytest debootstrap
+export CONFIG ?= Release
+## STACKS: host = Debian 12's CPython 3.11 + NumPy 1.24; debian13 = a Debian 13 root (CPython 3.13, NumPy 2.x),
+## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
+export STACKS ?= host debian13
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps stacks build test demo bench clean
 
 ## deps: install with apt only the Debian packages that are missing (apt-get update first when it must install).
 deps:
@@ -23,24 +26,40 @@ deps:
 	fi
 	@$(PYTHON) -c "import numpy, _testbuffer, PIL; print('python', __import__('sys').version.split()[0], 'numpy', numpy.__version__)"
 
+## stacks: the Debian 13 root when STACKS names it (nothing to do when it is current).
+stacks: deps
+	@if [[ " $(STACKS) " == *" debian13 "* ]]; then eng/stacks/ensure-debian13.sh; fi
+
 build: deps
 	dotnet build NdBridge.sln -c $(CONFIG) -warnaserror
 
-## test: every test, against the real CPython and NumPy chosen by NDBRIDGE_PYTHON.
-test: build
-	@mkdir -p artifacts; set -o pipefail; \
-	dotnet test NdBridge.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 | tee artifacts/test.log; rc=$$?; \
-	awk '/^ +Passed: [0-9]+ *$$/{p+=$$2} /^ +Failed: [0-9]+ *$$/{f+=$$2} /^ +Skipped: [0-9]+ *$$/{s+=$$2} \
-	  END{printf "tests: %d passed, %d failed, %d skipped\n",p,f,s}' artifacts/test.log; \
+## test: every test on every stack in STACKS, against the real CPython and NumPy of each; one totals line per
+## stack, then the sum. Fails if any stack fails.
+test: build stacks
+	@mkdir -p artifacts/test; rc=0; \
+	for stack in $(STACKS); do \
+	  echo "== tests on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- eng/test-stack.sh artifacts/test || rc=1; \
+	  [ -s artifacts/test/$$stack.totals ] || { echo "$$stack: no totals (the run did not finish)"; rc=1; }; \
+	done; \
+	echo "== totals"; cat $(foreach s,$(STACKS),artifacts/test/$(s).totals) 2>/dev/null; \
+	cat $(foreach s,$(STACKS),artifacts/test/$(s).totals) 2>/dev/null | \
+	  awk -F': ' '{ split($$NF, a, /[ ,]+/); p += a[1]; f += a[3]; s += a[5] } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \
 	exit $$rc
 
-## demo: the most complete runnable program the project has.
-demo: deps
-	dotnet run -c $(CONFIG) --project samples/Showcase
+## demo: the most complete runnable program the project has, on each stack in STACKS.
+demo: build stacks
+	@rc=0; for stack in $(STACKS); do \
+	  echo "== showcase on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- dotnet run -c $(CONFIG) --no-build --project samples/Showcase || rc=1; \
+	done; exit $$rc
 
-## bench: the benchmark program; writes benchmarks/RESULTS.md.
-bench: deps
-	dotnet run -c Release --project benchmarks/NdBridge.Benchmarks -- --output benchmarks/RESULTS.md
+## bench: the benchmark program on each stack in STACKS; writes benchmarks/RESULTS.md (one section per stack).
+bench: build stacks
+	@rm -f artifacts/bench-*.md; mkdir -p artifacts; for stack in $(STACKS); do \
+	  echo "== benchmarks on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- dotnet run -c Release --no-build --project benchmarks/NdBridge.Benchmarks -- --output artifacts/bench-$$stack.md || exit 1; \
+	done; cat artifacts/bench-*.md > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
 
 clean:
 	dotnet clean NdBridge.sln -c $(CONFIG) >/dev/null; rm -rf */*/bin */*/obj
