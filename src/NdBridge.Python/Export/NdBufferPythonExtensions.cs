@@ -80,7 +80,7 @@ public static unsafe class NdBufferPythonExtensions
         var maxRank = NumPyModule.MaxRank;
         if (buffer.Rank > maxRank)
             ThrowHelper.ThrowExportRefused(
-                $"NumPy {(maxRank == 32 ? "1.x" : "")} allows at most {maxRank} dimensions; this buffer has {buffer.Rank}. Reshape or index it first.",
+                $"The running NumPy allows at most {maxRank} dimensions; this buffer has {buffer.Rank}. Reshape or index it first.",
                 nameof(buffer));
         var descr = api is null ? 0 : NumPyDescriptors.NewReference(api, buffer.Format, buffer.Layout.ItemSize);
         if (descr == 0)
