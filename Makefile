@@ -12,7 +12,7 @@ export CONFIG ?= Release
 ## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
 export STACKS ?= host debian13
 
-.PHONY: deps stacks build test demo bench clean
+.PHONY: deps stacks build test demo bench pack api-baseline clean
 
 ## deps: install with apt only the Debian packages that are missing (apt-get update first when it must install).
 deps:
@@ -35,16 +35,24 @@ build: deps
 
 ## test: every test on every stack in STACKS, against the real CPython and NumPy of each; one totals line per
 ## stack, then the sum. Fails if any stack fails.
-test: build stacks
-	@mkdir -p artifacts/test; rc=0; \
+test: build stacks pack
+	@rm -rf artifacts/test; mkdir -p artifacts/test; rc=0; \
 	for stack in $(STACKS); do \
 	  echo "== tests on stack $$stack"; \
 	  eng/stacks/run.sh $$stack -- eng/test-stack.sh artifacts/test || rc=1; \
-	  [ -s artifacts/test/$$stack.totals ] || { echo "$$stack: no totals (the run did not finish)"; rc=1; }; \
+	  [ -s artifacts/test/$$stack.totals ] || { echo "$$stack: 0 passed, 1 failed (the run did not finish)" > artifacts/test/$$stack.totals; rc=1; }; \
 	done; \
-	echo "== totals"; cat $(foreach s,$(STACKS),artifacts/test/$(s).totals) 2>/dev/null; \
-	cat $(foreach s,$(STACKS),artifacts/test/$(s).totals) 2>/dev/null | \
-	  awk -F': ' '{ split($$NF, a, /[ ,]+/); p += a[1]; f += a[3]; s += a[5] } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \
+	if [[ " $(STACKS) " == *" debian13 "* ]]; then \
+	  echo "== tests of the stack scripts (interrupted runs leave no mount behind)"; \
+	  eng/stacks/test-stacks.sh | tee artifacts/test/stack-scripts.log || rc=1; \
+	  tail -n 1 artifacts/test/stack-scripts.log > artifacts/test/stack-scripts.totals; \
+	fi; \
+	echo "== the packages as a user installs them (make pack's feed, a fresh project, README's first example)"; \
+	$(PYTHON) eng/packaging/test_packages.py $(STACKS) | tee artifacts/test/packages.log || rc=1; \
+	tail -n 1 artifacts/test/packages.log > artifacts/test/packages.totals; \
+	echo "== totals"; cat artifacts/test/*.totals; \
+	cat artifacts/test/*.totals | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | \
+	  awk '{ p += $$1; f += $$2; s += $$3 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \
 	exit $$rc
 
 ## demo: the most complete runnable program the project has, on each stack in STACKS.
@@ -60,6 +68,22 @@ bench: build stacks
 	  echo "== benchmarks on stack $$stack"; \
 	  eng/stacks/run.sh $$stack -- dotnet run -c Release --no-build --project benchmarks/NdBridge.Benchmarks -- --output artifacts/bench-$$stack.md || exit 1; \
 	done; cat artifacts/bench-*.md > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
+
+## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
+PACKAGES := NdBridge NdBridge.Python
+pack: deps
+	rm -rf artifacts/packages
+	dotnet build src/NdBridge.Python/NdBridge.Python.csproj -c Release -warnaserror
+	@for p in $(PACKAGES); do \
+	  dotnet run eng/build/PublicDocs.cs -- src/$$p/bin/Release/net10.0/$$p.dll src/$$p/bin/Release/net10.0/$$p.xml src/$$p/obj/Release/net10.0/$$p.xml || exit 1; \
+	done
+	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
+	@ls -1 artifacts/packages
+
+## api-baseline: adds new public API to src/*/PublicAPI.Unshipped.txt (review the diff: it is the API change).
+api-baseline:
+	@for p in $(PACKAGES); do dotnet format analyzers src/$$p/$$p.csproj --diagnostics RS0016 RS0017 --severity info -v q || exit 1; done
+	@git diff --stat -- src/*/PublicAPI.*.txt
 
 clean:
 	dotnet clean NdBridge.sln -c $(CONFIG) >/dev/null; rm -rf */*/bin */*/obj

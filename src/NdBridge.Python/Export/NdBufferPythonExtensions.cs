@@ -37,7 +37,7 @@ public static unsafe class NdBufferPythonExtensions
     /// <returns>The array.</returns>
     /// <exception cref="ArgumentException">
     /// NumPy cannot view the buffer: <c>O</c> items, suboffsets (NumPy refuses indirect arrays: copy to a
-    /// contiguous buffer first), more dimensions than NumPy allows (32 in NumPy 1.x), or items NumPy has no
+    /// contiguous buffer first), more dimensions than NumPy allows (32 in NumPy 1.x, 64 in 2.x), or items NumPy has no
     /// type for (<c>P</c>, <c>p</c>).
     /// </exception>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
@@ -77,10 +77,10 @@ public static unsafe class NdBufferPythonExtensions
     private static nint NewArray(NdBuffer buffer, NumPyArrayApi? api)
     {
         var asarray = NumPyModule.AsArray;
-        var maxRank = NumPyModule.MaxRank;
-        if (buffer.Rank > maxRank)
+        var numPy = NumPyModule.Version;
+        if (buffer.Rank > numPy.MaxDimensions)
             ThrowHelper.ThrowExportRefused(
-                $"The running NumPy allows at most {maxRank} dimensions; this buffer has {buffer.Rank}. Reshape or index it first.",
+                $"NumPy {numPy} allows at most {numPy.MaxDimensions} dimensions; this buffer has {buffer.Rank}. Reshape or index it first, or use ToPython() for a memoryview (up to {StridedLayout.MaxRank}).",
                 nameof(buffer));
         var descr = api is null ? 0 : NumPyDescriptors.NewReference(api, buffer.Format, buffer.Layout.ItemSize);
         if (descr == 0)

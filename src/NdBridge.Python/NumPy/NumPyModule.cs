@@ -3,27 +3,27 @@ namespace NdBridge.Python;
 /// <summary>
 /// What the handoff needs from the running NumPy, loaded once per process (NumPy cannot be unloaded): <c>numpy.asarray</c>,
 /// the dimension limit, the C API table when its version is one <see cref="NumPyArrayApi"/> serves, and NumPy's own
-/// PEP 3118 parser. Every difference between NumPy 1.x and 2.x the export side depends on is decided here, by asking the
-/// running NumPy: which of <c>numpy._core</c> (2.x) and <c>numpy.core</c> (1.x) holds <c>_multiarray_umath</c>, and its
-/// major version (32 dimensions in 1.x, 64 in 2.x). All members need the GIL.
+/// PEP 3118 parser. What differs between NumPy 1.x and 2.x (the package, the dimension limit) comes from
+/// <see cref="NumPyVersion"/>, asked of the running NumPy; whether its C API is used, from the table's own version
+/// (<see cref="NumPyArrayApi"/>). All members need the GIL.
 /// </summary>
 internal static unsafe class NumPyModule
 {
     private static nint s_asarray;
-    private static int s_maxRank;
+    private static NumPyVersion s_version;
     private static NumPyArrayApi? s_api;
     private static nint s_dtypeFromPep3118;
 
     /// <summary><c>numpy.asarray</c> (a reference kept for the process).</summary>
     internal static nint AsArray => s_asarray != 0 ? s_asarray : Load();
 
-    /// <summary>The most dimensions an array of the running NumPy may have.</summary>
-    internal static int MaxRank
+    /// <summary>The running NumPy's version (<c>numpy.__version__</c>).</summary>
+    internal static NumPyVersion Version
     {
         get
         {
             _ = AsArray;
-            return s_maxRank;
+            return s_version;
         }
     }
 
@@ -56,18 +56,9 @@ internal static unsafe class NumPyModule
     private static nint Load()
     {
         using var numpy = PythonObject.FromNewReference(PythonErrors.Check(Import("numpy")));
-        var major = numpy.GetAttr<string>("__version__").Split('.')[0];
-        var maxRank = major is "0" or "1" ? 32 : 64;
-
-        // numpy._core exists from 2.0 on (numpy.core still resolves there, with a deprecation warning); 1.x has only numpy.core.
-        var package = "numpy._core";
-        var multiarray = Import(package + "._multiarray_umath");
-        if (multiarray == 0)
-        {
-            _ = PythonErrors.FetchPending(); // ModuleNotFoundError: a NumPy before 2.0
-            package = "numpy.core";
-            multiarray = PythonErrors.Check(Import(package + "._multiarray_umath"));
-        }
+        var version = NumPyVersion.Parse(numpy.GetAttr<string>("__version__"));
+        var package = version.CorePackage;
+        var multiarray = PythonErrors.Check(Import(package + "._multiarray_umath"));
         void** table;
         using (var module = PythonObject.FromNewReference(multiarray))
         using (var capsule = module.GetAttr("_ARRAY_API"))
@@ -85,7 +76,7 @@ internal static unsafe class NumPyModule
             CPython.Py_DecRef(asarray);
             return s_asarray;
         }
-        s_maxRank = maxRank;
+        s_version = version;
         Table = table;
         s_api = api;
         s_dtypeFromPep3118 = dtypeFromPep3118;
