@@ -9,14 +9,6 @@ namespace NdBridge.Python;
 /// </summary>
 public static unsafe class NdBufferPythonExtensions
 {
-    private static nint s_asarray;
-    private static NumPyVersion s_numPy;
-
-    // A 1-tuple holding None between calls, reused as asarray's arguments; 0 until NumPy is loaded (or after it was
-    // found shared). Both fields are guarded by the GIL.
-    private static nint s_args;
-    private static bool s_argsInUse;
-
     /// <summary>
     /// Exports the buffer as a Python object of type <c>ndbridge.BufferExport</c> that answers every
     /// buffer-protocol request as CPython's rules require (suboffsets included) and offers
@@ -36,8 +28,10 @@ public static unsafe class NdBufferPythonExtensions
     }
 
     /// <summary>
-    /// Exports the buffer as a real <c>numpy.ndarray</c> sharing the memory: <c>numpy.asarray</c> of the
-    /// export, so the array's <c>base</c> is a <c>memoryview</c> of it. Writable iff the buffer is.
+    /// Exports the buffer as a real <c>numpy.ndarray</c> sharing the memory, whose <c>base</c> is the export
+    /// (<see cref="ToPython"/>'s object): built by NumPy's C API (<c>PyArray_NewFromDescr</c>) with the dtype NumPy's
+    /// buffer import would give, or, for a NumPy whose C API version NdBridge was not checked against,
+    /// <c>numpy.asarray</c> of the export (whose <c>base</c> is then a <c>memoryview</c> of it). Writable iff the buffer is.
     /// </summary>
     /// <param name="buffer">The buffer; disposing it afterwards leaves the array (and the memory) alive.</param>
     /// <returns>The array.</returns>
@@ -53,6 +47,24 @@ public static unsafe class NdBufferPythonExtensions
     /// <summary><see cref="ToNumPy"/> as a new <c>PyObject*</c> reference (a hosted function's result).</summary>
     internal static nint ToNumPyNewReference(NdBuffer buffer)
     {
+        ValidateForNumPy(buffer);
+        using var gil = PythonGil.Acquire();
+        return NewArray(buffer, NumPyModule.Api);
+    }
+
+    /// <summary>
+    /// <see cref="ToNumPy(NdBuffer)"/> through <paramref name="api"/>, or through <c>numpy.asarray</c> when it is null
+    /// (what a NumPy of an unserved C API version gets): the two paths side by side, for tests.
+    /// </summary>
+    internal static PythonObject ToNumPyThrough(NdBuffer buffer, NumPyArrayApi? api)
+    {
+        ValidateForNumPy(buffer);
+        using var gil = PythonGil.Acquire();
+        return PythonObject.FromNewReference(NewArray(buffer, api));
+    }
+
+    private static void ValidateForNumPy(NdBuffer buffer)
+    {
         ValidateForPython(buffer);
         if (buffer.Layout.HasSuboffsets)
             ThrowHelper.ThrowExportRefused(
@@ -62,58 +74,58 @@ public static unsafe class NdBufferPythonExtensions
             ThrowHelper.ThrowExportRefused(
                 $"NumPy has no type for items of format '{buffer.Format}' ({buffer.Format.Describe()}): pointers (P) and Pascal strings (p) cannot be viewed by NumPy; use ToPython() for a memoryview.",
                 nameof(buffer));
-        using var gil = PythonGil.Acquire();
-        var asarray = s_asarray != 0 ? s_asarray : LoadNumPy();
-        if (buffer.Rank > s_numPy.MaxDimensions)
-            ThrowHelper.ThrowExportRefused(
-                $"NumPy {s_numPy} allows at most {s_numPy.MaxDimensions} dimensions; this buffer has {buffer.Rank}. Reshape or index it first, or use ToPython() for a memoryview (up to {StridedLayout.MaxRank}).",
-                nameof(buffer));
-        var export = BufferExportType.Create(buffer);
-        var array = s_args != 0 && !s_argsInUse ? CallWithSharedArgs(asarray, export) : CallWithNewArgs(asarray, export);
-        return PythonErrors.Check(array);
     }
 
-    // asarray(export) through the shared 1-tuple (no tuple made and freed per handoff). Steals export. Needs the GIL.
-    // The old item dropped by each PyTuple_SetItem is None, or the export whose memoryview holds it (or, when NumPy
-    // failed, the export whose deallocation is then due: an ordinary call, with its GC transition).
-    private static nint CallWithSharedArgs(nint asarray, nint export)
+    // A new reference to the array. Needs the GIL.
+    private static nint NewArray(NdBuffer buffer, NumPyArrayApi? api)
     {
-        // In use until the call returns: code the call runs (a collection's finalizers, another thread taking the GIL
-        // they let go) may reach ToNumPy again, and must not overwrite an item NumPy is still reading.
-        s_argsInUse = true;
+        var asarray = NumPyModule.AsArray;
+        var numPy = NumPyModule.Version;
+        if (buffer.Rank > numPy.MaxDimensions)
+            ThrowHelper.ThrowExportRefused(
+                $"NumPy {numPy} allows at most {numPy.MaxDimensions} dimensions; this buffer has {buffer.Rank}. Reshape or index it first, or use ToPython() for a memoryview (up to {StridedLayout.MaxRank}).",
+                nameof(buffer));
+        var descr = api is null ? 0 : NumPyDescriptors.NewReference(api, buffer.Format, buffer.Layout.ItemSize);
+        if (descr == 0)
+        {
+            var export = BufferExportType.Create(buffer);
+            return PythonErrors.Check(CallWithNewArgs(asarray, export));
+        }
+        return NewArrayOverExport(api!, buffer, descr);
+    }
+
+    // NumPy's own buffer import (_array_from_buffer_3118) without the memoryview: the same descr, shape, strides, data
+    // and flags (ALIGNED | WRITEABLE unless read-only; NumPy recomputes contiguity and alignment from the strides), with
+    // the export itself as base. Steals descr. Needs the GIL.
+    private static nint NewArrayOverExport(NumPyArrayApi api, NdBuffer buffer, nint descr)
+    {
+        nint export;
         try
         {
-            // PyTuple_SetItem only succeeds while the tuple has no other reference (Python's rule for mutating a tuple);
-            // it steals even on failure, so it gets a reference of its own and ours stays for the fallback.
-            Py_IncRef(export);
-            if (PyTuple_SetItem(s_args, 0, export) != 0)
-            {
-                // Something kept a reference to the tuple: stop sharing it, and call with a tuple of this call's own.
-                _ = PythonErrors.FetchPending(); // the SystemError of the refused mutation
-                Py_DecRef(s_args);
-                s_args = 0;
-                return CallWithNewArgs(asarray, export);
-            }
-            Py_DecRef(export); // the tuple's reference keeps it alive: never a deallocation
-            var array = PyObject_Call(asarray, s_args, 0);
-            // Drops the tuple's reference to the export (the memoryview NumPy made holds its own).
-            Py_IncRef(Py_None);
-            if (PyTuple_SetItem(s_args, 0, Py_None) != 0)
-            {
-                // The call kept a reference to the tuple (NumPy never does): whoever holds it now holds the export,
-                // and releases it with the tuple. Stop sharing it; keep the call's own outcome.
-                var refused = PythonErrors.FetchPending();
-                Py_DecRef(s_args);
-                s_args = 0;
-                if (array == 0)
-                    throw refused;
-            }
-            return array;
+            export = BufferExportType.Create(buffer);
         }
-        finally
+        catch
         {
-            s_argsInUse = false;
+            Py_DecRef(descr);
+            throw;
         }
+        var state = BufferExportType.StateOf(export)!; // Create initialised it
+        var flags = NumPyArrayApi.NPY_ARRAY_ALIGNED | (state.IsReadOnly ? 0 : NumPyArrayApi.NPY_ARRAY_WRITEABLE);
+        // shape and strides are the export's native block (rank nints each); NumPy copies both.
+        var array = api.PyArray_NewFromDescr(api.PyArray_Type, descr, state.Rank, state.Shape, state.Strides, state.Origin, flags, 0);
+        if (array == 0)
+        {
+            var error = PythonErrors.FetchPending();
+            Py_DecRef(export);
+            throw error;
+        }
+        if (api.PyArray_SetBaseObject(array, export) != 0) // steals export, also on failure
+        {
+            var error = PythonErrors.FetchPending();
+            Py_DecRef(array);
+            throw error;
+        }
+        return array;
     }
 
     // asarray(export) through a tuple of its own. Steals export. Needs the GIL.
@@ -153,45 +165,5 @@ public static unsafe class NdBufferPythonExtensions
                 return false;
         }
         return true;
-    }
-
-    // numpy.asarray, kept for the process (NumPy cannot be unloaded), and NumPy's dimension limit.
-    private static nint LoadNumPy()
-    {
-        nint numpy = 0, version = 0;
-        try
-        {
-            fixed (byte* name = "numpy\0"u8)
-                numpy = PythonErrors.Check(PyImport_ImportModule(name));
-            fixed (byte* name = "__version__\0"u8)
-                version = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
-            s_numPy = NumPyVersion.Parse(PythonConvert.ToStringExact(version));
-            nint asarray;
-            fixed (byte* name = "asarray\0"u8)
-                asarray = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
-            var args = PyTuple_New(1);
-            if (args == 0)
-            {
-                Py_DecRef(asarray);
-                throw PythonErrors.FetchPending();
-            }
-            Py_IncRef(Py_None);
-            _ = PyTuple_SetItem(args, 0, Py_None); // steals; a new tuple is unshared
-            if (s_asarray != 0)
-            {
-                // Another thread got here while the import (or the tuple's allocation) let the GIL go.
-                Py_DecRef(args);
-                Py_DecRef(asarray);
-                return s_asarray;
-            }
-            s_args = args;
-            Volatile.Write(ref s_asarray, asarray); // after s_numPy: readers check s_asarray first
-            return asarray;
-        }
-        finally
-        {
-            Py_DecRef(version);
-            Py_DecRef(numpy);
-        }
     }
 }

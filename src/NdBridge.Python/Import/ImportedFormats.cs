@@ -15,6 +15,8 @@ internal static unsafe class ImportedFormats
     private static readonly ConcurrentDictionary<string, BufferFormat> s_long = new(StringComparer.Ordinal);
     [ThreadStatic] private static byte[]? t_lastBytes;
     [ThreadStatic] private static BufferFormat? t_lastFormat;
+    [ThreadStatic] private static ulong t_lastShortKey;
+    [ThreadStatic] private static BufferFormat? t_lastShortFormat;
 
     /// <summary>The format a NUL-terminated <c>char*</c> names; NULL means <c>"B"</c>.</summary>
     /// <exception cref="BufferFormatException">The string is not a format NdBridge reads.</exception>
@@ -31,8 +33,14 @@ internal static unsafe class ImportedFormats
             key |= (ulong)format[byteLength] << (8 * byteLength);
             byteLength++;
         }
+        if (key == t_lastShortKey && t_lastShortFormat is { } last)
+            return last;
         if (s_short.TryGetValue(key, out var cached))
+        {
+            t_lastShortKey = key;
+            t_lastShortFormat = cached;
             return cached;
+        }
         var parsed = BufferFormat.Parse(Decode(format, byteLength));
         s_short.TryAdd(key, parsed);
         return parsed;

@@ -21,6 +21,8 @@ namespace NdBridge.Python;
 /// </remarks>
 public static unsafe partial class NdBufferImport
 {
+    [ThreadStatic] private static StridedLayout? t_lastLayout;
+
     /// <summary>
     /// The memory of <paramref name="source"/> as an <see cref="NdBuffer"/>: through the buffer protocol when the
     /// object has it, otherwise through DLPack when it has <c>__dlpack__</c> or is a DLPack capsule (PyTorch,
@@ -188,6 +190,22 @@ public static unsafe partial class NdBufferImport
         var itemSize = view->itemsize;
         if (rank < 0 || rank > StridedLayout.MaxRank)
             ThrowHelper.ThrowArgumentOutOfRange("source", rank, $"The exporter's ndim {rank} is outside 0..{StridedLayout.MaxRank}.");
+        // Imports of one array (or of arrays alike) describe the same layout again and again: a layout is immutable,
+        // so this thread's last one serves when the view matches it field for field (no arrays made, nothing recomputed).
+        if (view->shape is not null && view->strides is not null && t_lastLayout is { } last && last.ItemSize == itemSize
+            && last.Rank == rank && last.HasSuboffsets == (view->suboffsets is not null)
+            && last.Shape.SequenceEqual(new ReadOnlySpan<nint>(view->shape, rank)) // ndim lengths and strides, by the protocol
+            && last.ByteStrides.SequenceEqual(new ReadOnlySpan<nint>(view->strides, rank))
+            && (view->suboffsets is null || last.Suboffsets.SequenceEqual(new ReadOnlySpan<nint>(view->suboffsets, rank))))
+            return last;
+        var layout = ReadNewLayout(view, rank, itemSize);
+        if (view->shape is not null && view->strides is not null)
+            t_lastLayout = layout;
+        return layout;
+    }
+
+    private static StridedLayout ReadNewLayout(CPython.Py_buffer* view, int rank, nint itemSize)
+    {
         scoped ReadOnlySpan<nint> shape;
         nint impliedLength;
         if (view->shape is not null || rank == 0)

@@ -64,6 +64,11 @@ internal static unsafe class ByteOrderCopy
     public static void SwapCopy(byte* source, byte* items, nint itemCount, nint itemSize, ReadOnlySpan<SwapLeaf> swapLeaves)
     {
         nint scalarSize = UniformScalarSize(swapLeaves, itemSize);
+        if (scalarSize is 2 or 4 or 8 && StreamingCopy.Applies(source, items, itemCount * itemSize, scalarSize))
+        {
+            StreamingCopy.Copy(source, items, itemCount * itemSize, scalarSize);
+            return;
+        }
         if (scalarSize is 2 or 4 or 8)
         {
             nint scalarCount = itemCount * itemSize / scalarSize;

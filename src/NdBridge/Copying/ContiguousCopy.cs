@@ -32,7 +32,10 @@ internal static unsafe class ContiguousCopy
 
         if (LayoutMath.IsContiguous(shape, src.ByteStrides, src.Suboffsets, itemSize, order))
         {
-            Buffer.MemoryCopy(src.Origin, destination, byteLength, byteLength);
+            if (StreamingCopy.Applies(src.Origin, destination, byteLength, 1))
+                StreamingCopy.Copy(src.Origin, destination, byteLength, 1);
+            else
+                Buffer.MemoryCopy(src.Origin, destination, byteLength, byteLength);
             return;
         }
         Span<nint> byteStrides = stackalloc nint[shape.Length];

@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NdBridge.Copying;
+
+namespace NdBridge;
+
+public sealed partial class NdBuffer
+{
+    /// <summary>
+    /// The elements as writable blocks a vectorised kernel (<c>TensorPrimitives</c>) takes whole, whatever the layout:
+    /// contiguous runs in place where they are long, and elsewhere up to <paramref name="scratch"/>'s length of
+    /// elements gathered from short or strided runs and scattered back before the next block (as NumPy's buffered
+    /// <c>nditer</c>). <typeparamref name="T"/> must match the format in native byte order (or be <see cref="byte"/>).
+    /// Valid while this buffer is undisposed and reachable.
+    /// </summary>
+    /// <param name="scratch">Where gathered blocks go; a few KiB (<c>stackalloc T[1024]</c>) keeps them in cache.</param>
+    /// <param name="preserveOrder">True: the blocks, concatenated, are the elements in C order. False: memory order
+    /// (dimensions sorted by stride, reversed ones walked forwards), which gives longer runs.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">The buffer is read-only, or <typeparamref name="T"/> does not match.</exception>
+    public BufferedRunEnumerator<T> EnumerateBuffered<T>(Span<T> scratch, bool preserveOrder = true) where T : unmanaged
+    {
+        if (IsReadOnly)
+            ThrowHelper.ThrowReadOnly();
+        return new BufferedRunEnumerator<T>(this, CreateBufferedWalker(scratch, preserveOrder, writeBack: true));
+    }
+
+    /// <summary>The read-only twin of <see cref="EnumerateBuffered{T}"/>, for read-only buffers too: blocks are never written back.</summary>
+    /// <param name="scratch">As in <see cref="EnumerateBuffered{T}"/>.</param>
+    /// <param name="preserveOrder">As in <see cref="EnumerateBuffered{T}"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match.</exception>
+    public ReadOnlyBufferedRunEnumerator<T> EnumerateReadOnlyBuffered<T>(Span<T> scratch, bool preserveOrder = true) where T : unmanaged =>
+        new(this, CreateBufferedWalker(scratch, preserveOrder, writeBack: false));
+
+    private unsafe RawBufferedEnumerator CreateBufferedWalker<T>(Span<T> scratch, bool preserveOrder, bool writeBack) where T : unmanaged
+    {
+        ThrowIfDisposed();
+        if (typeof(T) != typeof(byte))
+            CheckElementType<T>();
+        var operand = Operand;
+        // The memory is pinned or native for the buffer's life: its address stands for a reference.
+        return new RawBufferedEnumerator(ref Unsafe.AsRef<byte>(operand.Origin), Shape, ItemSize, operand.ByteStrides, operand.Suboffsets,
+            MemoryMarshal.AsBytes(scratch), preserveOrder, writeBack);
+    }
+}
