@@ -174,7 +174,11 @@ def test_returned_array_keeps_dotnet_memory_alive(ndtest):
     gc.collect()
     for a in arrays:
         np.testing.assert_array_equal(a, np.arange(1000.0))
-    assert type(arrays[0].base) is memoryview  # NumPy's view of NdBridge's export
+    # The base chain holds NdBridge's export: the export itself (NumPy's C API handoff) or a memoryview of it
+    # (the numpy.asarray fallback for a NumPy whose C API version NdBridge was not checked against).
+    base = arrays[0].base
+    export = base.obj if isinstance(base, memoryview) else base
+    assert type(export).__module__ + '.' + type(export).__qualname__ == 'ndbridge.BufferExport'
 
 
 def test_padded_matrix_is_a_writable_view_shared_with_dotnet(ndtest):
