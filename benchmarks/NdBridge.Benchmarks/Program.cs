@@ -9,6 +9,7 @@ var suites = new List<IBenchmarkSuite>
     new ImportSuite(),
     new DLPackSuite(),
     new ReductionSuite(),
+    new IndexingSuite(),
 };
 
 using var numPy = NumPySession.TryStart();
