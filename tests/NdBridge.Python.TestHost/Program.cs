@@ -29,8 +29,11 @@ switch (scenario)
     case "gil-released-by-c":
         GilScenarios.ReleasedByCInsideScope();
         break;
+    case "span-lifetime":
+        SpanLifetimeScenarios.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack | gil-released-by-c");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack | gil-released-by-c | span-lifetime SCENARIO REPETITIONS");
         return 2;
 }
 Console.WriteLine("OK");

@@ -5,17 +5,20 @@ namespace NdBridge;
 
 /// <summary>
 /// Enumerates an <see cref="NdBuffer"/>'s innermost contiguous runs as <see cref="ReadOnlySpan{T}"/>
-/// (<see cref="NdBuffer.EnumerateReadOnlyRuns{T}"/>). Use with <c>foreach</c>.
+/// (<see cref="NdBuffer.EnumerateReadOnlyRuns{T}"/>). Use with <c>foreach</c>; the lifetime rules of <see cref="RunEnumerator{T}"/>.
 /// </summary>
 /// <typeparam name="T">The element type, or <see cref="byte"/> for raw bytes.</typeparam>
 public ref struct ReadOnlyRunEnumerator<T> where T : unmanaged
 {
-    private readonly NdBuffer? _buffer;
+    private readonly RunLease? _lease;
+    private readonly object? _keepAlive;
     private RawRunEnumerator _runs;
 
-    internal ReadOnlyRunEnumerator(NdBuffer? buffer, RawRunEnumerator runs)
+    // `lease` holds an NdBuffer's memory for the enumeration; `keepAlive` is a span's buffer (the span's own guarantee).
+    internal ReadOnlyRunEnumerator(RunLease? lease, object? keepAlive, RawRunEnumerator runs)
     {
-        _buffer = buffer;
+        _lease = lease;
+        _keepAlive = keepAlive;
         _runs = runs;
     }
 
@@ -26,5 +29,13 @@ public ref struct ReadOnlyRunEnumerator<T> where T : unmanaged
     public readonly ReadOnlyRunEnumerator<T> GetEnumerator() => this;
 
     /// <inheritdoc cref="RunEnumerator{T}.MoveNext"/>
-    public bool MoveNext() => RunAlignment.MoveNext<T>(_buffer, ref _runs);
+    public bool MoveNext()
+    {
+        var moved = RunAlignment.MoveNext<T>(_lease, ref _runs);
+        GC.KeepAlive(_keepAlive);
+        return moved;
+    }
+
+    /// <inheritdoc cref="RunEnumerator{T}.Dispose"/>
+    public readonly void Dispose() => _lease?.Release();
 }

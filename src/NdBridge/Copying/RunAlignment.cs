@@ -6,12 +6,15 @@ namespace NdBridge.Copying;
 /// <summary>The step shared by the typed run enumerators: advance, then refuse a run misaligned for the element type.</summary>
 internal static unsafe class RunAlignment
 {
-    public static bool MoveNext<T>(NdBuffer? buffer, ref RawRunEnumerator runs) where T : unmanaged
+    public static bool MoveNext<T>(RunLease? lease, ref RawRunEnumerator runs) where T : unmanaged
     {
-        if (buffer is { IsDisposed: true })
+        if (lease is { Buffer.IsDisposed: true })
             ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
         if (!runs.MoveNext())
+        {
+            lease?.Release();
             return false;
+        }
         // Each run holds whole items of sizeof(T), so its start decides every element's alignment.
         // (A typed span's runs are aligned by construction; the check costs one test per run.)
         nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(runs.Current));
