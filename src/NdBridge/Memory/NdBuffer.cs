@@ -27,7 +27,6 @@ public sealed unsafe partial class NdBuffer : IDisposable
     private int _disposed;
     private int _released;
     private int _spansHandedOut;
-    private int _finalizerPasses;
 
     // Takes over one holder already acquired on `owner`. When extentStart is null the layout is trusted.
     private NdBuffer(NdMemoryOwner owner, byte* origin, byte* extentStart, nint extentByteLength,
@@ -45,13 +44,6 @@ public sealed unsafe partial class NdBuffer : IDisposable
     /// <summary>Releases this buffer's hold if it was never disposed, or was disposed after handing out spans. Never blocks.</summary>
     ~NdBuffer()
     {
-        // A span's last use may be an element reference returned just before the span became unreachable:
-        // one more collection lets that access finish before the memory goes.
-        if (Volatile.Read(ref _spansHandedOut) != 0 && _finalizerPasses++ == 0)
-        {
-            GC.ReRegisterForFinalize(this);
-            return;
-        }
         if (Interlocked.Exchange(ref _released, 1) == 0)
             _owner.Release(onFinalizerThread: true);
     }
