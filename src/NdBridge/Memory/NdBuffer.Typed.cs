@@ -159,6 +159,35 @@ public sealed unsafe partial class NdBuffer
         }
     }
 
+    // What to ask for instead: the .NET type of a scalar format, or how to describe a record.
+    private string MatchingTypeAdvice()
+    {
+        var matching = Format.Kind == BufferFormatKind.Scalar ? (Format.ScalarKind, Format.ItemSize) switch
+        {
+            (ScalarKind.Boolean, 1) => "bool",
+            (ScalarKind.SignedInteger, 1) => "sbyte",
+            (ScalarKind.SignedInteger, 2) => "short",
+            (ScalarKind.SignedInteger, 4) => "int",
+            (ScalarKind.SignedInteger, 8) => "long",
+            (ScalarKind.UnsignedInteger, 1) => "byte",
+            (ScalarKind.UnsignedInteger, 2) => "ushort",
+            (ScalarKind.UnsignedInteger, 4) => "uint",
+            (ScalarKind.UnsignedInteger, 8) => "ulong",
+            (ScalarKind.Float, 2) => "Half",
+            (ScalarKind.Float, 4) => "float",
+            (ScalarKind.Float, 8) => "double",
+            (ScalarKind.Complex, 16) => "System.Numerics.Complex",
+            _ => null,
+        } : null;
+        if (matching is not null)
+            return Format.IsNativeByteOrder
+                ? $"its elements are {matching}: ask for {matching}"
+                : $"its elements are non-native {matching}: copy them with ToContiguous(MemoryOrder.C, BufferFormat.Of<{matching}>()) and ask for {matching}";
+        return Format.Kind == BufferFormatKind.Record
+            ? "ask for a struct whose BufferFormat.Of<T>() has the same fields at the same offsets, or read the bytes (EnumerateReadOnlyRuns<byte>, ToByteArray)"
+            : "no .NET type matches it: read the bytes (EnumerateReadOnlyRuns<byte>, ToByteArray)";
+    }
+
     private void CheckElementType<T>() where T : unmanaged
     {
         if (ElementTypeMismatch<T>() is { } reason)
@@ -172,8 +201,8 @@ public sealed unsafe partial class NdBuffer
         if (!Format.Describes<T>())
         {
             return Format.DescribesIgnoringByteOrder<T>()
-                ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy"
-                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes)";
+                ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy, ToContiguous(MemoryOrder.C, BufferFormat.Of<{name}>())"
+                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes): {MatchingTypeAdvice()}";
         }
         return ItemSize == size ? null : $"item size {ItemSize} bytes (format '{Format}', {Format.Describe()}) does not match {name} ({size} bytes)";
     }
