@@ -6,10 +6,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch
-CONFIG ?= Release
+APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-pytest debootstrap
+export CONFIG ?= Release
+## STACKS: host = Debian 12's CPython 3.11 + NumPy 1.24; debian13 = a Debian 13 root (CPython 3.13, NumPy 2.x),
+## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
+export STACKS ?= host debian13
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps stacks build test demo bench pack api-baseline clean
 
 ## deps: install with apt only the Debian packages that are missing (apt-get update first when it must install).
 deps:
@@ -23,24 +26,64 @@ deps:
 	fi
 	@$(PYTHON) -c "import numpy, _testbuffer, PIL; print('python', __import__('sys').version.split()[0], 'numpy', numpy.__version__)"
 
+## stacks: the Debian 13 root when STACKS names it (nothing to do when it is current).
+stacks: deps
+	@if [[ " $(STACKS) " == *" debian13 "* ]]; then eng/stacks/ensure-debian13.sh; fi
+
 build: deps
 	dotnet build NdBridge.sln -c $(CONFIG) -warnaserror
 
-## test: every test, against the real CPython and NumPy chosen by NDBRIDGE_PYTHON.
-test: build
-	@mkdir -p artifacts; set -o pipefail; \
-	dotnet test NdBridge.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 | tee artifacts/test.log; rc=$$?; \
-	awk '/^ +Passed: [0-9]+ *$$/{p+=$$2} /^ +Failed: [0-9]+ *$$/{f+=$$2} /^ +Skipped: [0-9]+ *$$/{s+=$$2} \
-	  END{printf "tests: %d passed, %d failed, %d skipped\n",p,f,s}' artifacts/test.log; \
+## test: every test on every stack in STACKS, against the real CPython and NumPy of each; one totals line per
+## stack, then the sum. Fails if any stack fails.
+test: build stacks pack
+	@rm -rf artifacts/test; mkdir -p artifacts/test; rc=0; \
+	for stack in $(STACKS); do \
+	  echo "== tests on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- eng/test-stack.sh artifacts/test || rc=1; \
+	  [ -s artifacts/test/$$stack.totals ] || { echo "$$stack: 0 passed, 1 failed (the run did not finish)" > artifacts/test/$$stack.totals; rc=1; }; \
+	done; \
+	if [[ " $(STACKS) " == *" debian13 "* ]]; then \
+	  echo "== tests of the stack scripts (interrupted runs leave no mount behind)"; \
+	  eng/stacks/test-stacks.sh | tee artifacts/test/stack-scripts.log || rc=1; \
+	  tail -n 1 artifacts/test/stack-scripts.log > artifacts/test/stack-scripts.totals; \
+	fi; \
+	echo "== the packages as a user installs them (make pack's feed, a fresh project, README's first example)"; \
+	$(PYTHON) eng/packaging/test_packages.py $(STACKS) | tee artifacts/test/packages.log || rc=1; \
+	tail -n 1 artifacts/test/packages.log > artifacts/test/packages.totals; \
+	echo "== totals"; cat artifacts/test/*.totals; \
+	cat artifacts/test/*.totals | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | \
+	  awk '{ p += $$1; f += $$2; s += $$3 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \
 	exit $$rc
 
-## demo: the most complete runnable program the project has.
-demo: deps
-	dotnet run -c $(CONFIG) --project samples/Showcase
+## demo: the most complete runnable program the project has, on each stack in STACKS.
+demo: build stacks
+	@rc=0; for stack in $(STACKS); do \
+	  echo "== showcase on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- dotnet run -c $(CONFIG) --no-build --project samples/Showcase || rc=1; \
+	done; exit $$rc
 
-## bench: the benchmark program; writes benchmarks/RESULTS.md.
-bench: deps
-	dotnet run -c Release --project benchmarks/NdBridge.Benchmarks -- --output benchmarks/RESULTS.md
+## bench: the benchmark program on each stack in STACKS; writes benchmarks/RESULTS.md (one section per stack).
+bench: build stacks
+	@rm -f artifacts/bench-*.md; mkdir -p artifacts; for stack in $(STACKS); do \
+	  echo "== benchmarks on stack $$stack"; \
+	  eng/stacks/run.sh $$stack -- dotnet run -c Release --no-build --project benchmarks/NdBridge.Benchmarks -- --output artifacts/bench-$$stack.md || exit 1; \
+	done; cat artifacts/bench-*.md > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
+
+## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
+PACKAGES := NdBridge NdBridge.Python
+pack: deps
+	rm -rf artifacts/packages
+	dotnet build src/NdBridge.Python/NdBridge.Python.csproj -c Release -warnaserror
+	@for p in $(PACKAGES); do \
+	  dotnet run eng/build/PublicDocs.cs -- src/$$p/bin/Release/net10.0/$$p.dll src/$$p/bin/Release/net10.0/$$p.xml src/$$p/obj/Release/net10.0/$$p.xml || exit 1; \
+	done
+	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
+	@ls -1 artifacts/packages
+
+## api-baseline: adds new public API to src/*/PublicAPI.Unshipped.txt (review the diff: it is the API change).
+api-baseline:
+	@for p in $(PACKAGES); do dotnet format analyzers src/$$p/$$p.csproj --diagnostics RS0016 RS0017 --severity info -v q || exit 1; done
+	@git diff --stat -- src/*/PublicAPI.*.txt
 
 clean:
 	dotnet clean NdBridge.sln -c $(CONFIG) >/dev/null; rm -rf */*/bin */*/obj

@@ -130,10 +130,10 @@ internal sealed record MachineInfo(string Cpu, int LogicalCores, string Os, stri
 
 internal static class ResultsWriter
 {
-    public static string Write(MachineInfo machine, BenchmarkOptions options, IReadOnlyList<SuiteResult> results)
+    public static string Write(MachineInfo machine, BenchmarkOptions options, string stack, IReadOnlyList<SuiteResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("# NdBridge benchmark results");
+        text.AppendLine($"# NdBridge benchmark results — {stack}");
         text.AppendLine();
         text.AppendLine("Every figure is a ratio to a baseline measured in the same run, on the same machine, interleaved");
         text.AppendLine("with it (median of the repetitions). Higher is faster; 1.00 is as fast as the baseline.");
@@ -148,7 +148,7 @@ internal static class ResultsWriter
         foreach (SuiteResult result in results)
         {
             text.AppendLine();
-            text.AppendLine($"## {result.Title}");
+            text.AppendLine($"## {result.Title} — {stack}");
             text.AppendLine();
             text.AppendLine(result.Description);
             text.AppendLine();

@@ -18,10 +18,14 @@ internal sealed class NumPySession : IDisposable
         _globals = runtime.NewNamespace();
         runtime.Exec("import numpy as np", _globals);
         Version = runtime.Eval<string>("np.__version__", _globals);
+        PythonVersion = runtime.Eval<string>("__import__('platform').python_version()", _globals);
     }
 
     /// <summary>NumPy's version, for the report.</summary>
     public string Version { get; }
+
+    /// <summary>The interpreter's version, for the report.</summary>
+    public string PythonVersion { get; }
 
     /// <summary>Why there is no session, when <see cref="TryStart"/> failed.</summary>
     public static string? Unavailable { get; private set; }

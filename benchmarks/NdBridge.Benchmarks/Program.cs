@@ -26,7 +26,10 @@ foreach (IBenchmarkSuite suite in suites)
 }
 machine = machine.WithLoadAfter();
 
-string markdown = ResultsWriter.Write(machine, options, results);
+// make bench runs once per stack (eng/stacks/run.sh names it); every table says which stack it was measured on.
+string stack = $"{Environment.GetEnvironmentVariable("NDBRIDGE_STACK") ?? "no stack named"}: " +
+    (numPy is null ? $"no NumPy ({NumPySession.Unavailable})" : $"CPython {numPy.PythonVersion}, NumPy {numPy.Version}");
+string markdown = ResultsWriter.Write(machine, options, stack, results);
 Console.WriteLine();
 Console.WriteLine(markdown);
 if (options.OutputPath != null)

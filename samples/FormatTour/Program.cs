@@ -65,7 +65,9 @@ if (python is not null && File.Exists(python))
     Console.WriteLine($"== NumPy ({python}) reads what NdBridge writes ==");
     var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
     start.ArgumentList.Add("-c");
-    start.ArgumentList.Add("import sys; from numpy.core._internal import _dtype_from_pep3118 as P\n" +
+    // NumPy's PEP 3118 parser lives in numpy._core._internal from NumPy 2.0, numpy.core._internal before.
+    start.ArgumentList.Add("import sys\ntry:\n    from numpy._core._internal import _dtype_from_pep3118 as P\n" +
+                           "except ImportError:\n    from numpy.core._internal import _dtype_from_pep3118 as P\n" +
                            "for f in sys.argv[1:]: print(repr(f), '->', P(f), P(f).itemsize, 'bytes')");
     start.ArgumentList.Add(BufferFormat.Of<Sample>().ToString());
     start.ArgumentList.Add(BufferFormat.Of<PackedSample>().ToString());

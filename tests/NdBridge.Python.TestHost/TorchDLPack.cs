@@ -9,14 +9,32 @@ namespace NdBridge.Python.TestHost;
 /// </summary>
 internal static unsafe class TorchDLPack
 {
-    // torch 1.13 has no bool and no uint16/32/64 in DLPack, and aborts the process on a negative stride.
-    private static readonly string[] TorchDTypes = ["int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64", "complex64", "complex128"];
+    // Which dtypes torch carries through DLPack differs by version (1.13: no bool, no uint16/32/64; 2.6: all of
+    // DLPackCases.DTypes): asked of the running torch by a round trip of its own. torch 1.13 aborts the process on
+    // a negative stride, so no layout here has one.
+    private static string[] s_torchDTypes = [];
     private static readonly string[] TorchLayouts = ["C", "F", "a[::2]"];
 
     private const string Python = """
         import numpy as np
         import torch
         import torch.utils.dlpack
+
+        def torch_dlpack_dtypes():
+            names = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64',
+                     'float16', 'float32', 'float64', 'complex64', 'complex128']
+            carried = []
+            for name in names:
+                dtype = getattr(torch, name, None)
+                if dtype is None:
+                    continue
+                try:
+                    back = torch.utils.dlpack.from_dlpack(torch.utils.dlpack.to_dlpack(torch.zeros(2, dtype=dtype)))
+                    if back.dtype == dtype:
+                        carried.append(name)
+                except Exception:
+                    pass
+            return carried
 
         class Shim:
             # A producer around one legacy capsule made by PythonDLPack.ExportCapsule.
@@ -63,6 +81,9 @@ internal static unsafe class TorchDLPack
         python.Exec(Python, ns);
         var failures = new List<string>();
         Console.WriteLine($"torch={python.Eval<string>("torch.__version__", ns)}");
+        using (var carried = python.Eval("torch_dlpack_dtypes()", ns))
+            s_torchDTypes = [.. carried.ToList<string>()];
+        Console.WriteLine($"dtypes={string.Join(',', s_torchDTypes)}");
         Console.WriteLine($"to_torch={ToTorch(python, ns, failures)}");
         foreach (var source in new[] { "tensor", "to_dlpack" })
             Console.WriteLine($"from_torch.{source}={FromTorch(python, ns, source, failures)}");
@@ -78,7 +99,7 @@ internal static unsafe class TorchDLPack
         using var check = ns.GetItem("to_torch");
         var random = new Random(1301);
         var cases = 0;
-        foreach (var (numPy, code) in DLPackCases.DTypes.Where(d => TorchDTypes.Contains(d.NumPy)))
+        foreach (var (numPy, code) in DLPackCases.DTypes.Where(d => s_torchDTypes.Contains(d.NumPy)))
         {
             var format = BufferFormat.Parse(code);
             for (var rank = 0; rank <= DLPackCases.MaxRank; rank++)
@@ -107,7 +128,7 @@ internal static unsafe class TorchDLPack
         using var bytesEqual = python.Eval("lambda a, b: bytes(a) == b", ns);
         var random = new Random(1302);
         var cases = 0;
-        foreach (var dtype in TorchDTypes)
+        foreach (var dtype in s_torchDTypes)
         {
             for (var rank = 0; rank <= DLPackCases.MaxRank; rank++)
             {

@@ -23,16 +23,38 @@ internal static class DLPackStep
         samples[4] = -1;
         run.Check(run.Eval<double>("float(d[1, 1])") == -1, "a write to the .NET array is seen through the DLPack view");
 
-        // NumPy 1.24 marks from_dlpack arrays read-only, and its own __dlpack__ refuses read-only arrays (legacy
-        // DLPack cannot say read-only): the way back for this one is the buffer protocol.
+        // What NumPy does with its from_dlpack array differs by version, so the step asks it: NumPy marks the array
+        // read-only (writable only from a versioned capsule without READ_ONLY, from NumPy 2.2.5); NumPy 1.x refuses
+        // to DLPack-export a read-only array (legacy capsules cannot say read-only), NumPy 2.x exports it as a
+        // versioned capsule flagged READ_ONLY when asked for one, as NdBridge asks.
+        string numPy = run.Eval<string>("np.__version__");
+        bool fromDLPackWritable = run.Eval<bool>("d.flags.writeable");
+        run.Exec("""
+            try:
+                d.__dlpack__(max_version=(1, 0))
+                numpy_exports_it = True
+            except (BufferError, TypeError):
+                numpy_exports_it = False
+            """);
+        bool numPyExportsIt = run.Eval<bool>("numpy_exports_it");
+        run.Say($"NumPy {numPy}: from_dlpack gives a {(fromDLPackWritable ? "writable" : "read-only")} array, which its __dlpack__ {(numPyExportsIt ? "exports as a versioned capsule" : "refuses to export")}");
         using (var back = run.Eval("d"))
         {
-            run.CheckRefused<PythonException>(() => PythonDLPack.Import(back).Dispose(),
-                "NumPy refuses to DLPack-export its read-only from_dlpack array (NumPy's rule, not NdBridge's)");
+            if (numPyExportsIt)
+            {
+                using var viaDLPack = PythonDLPack.Import(back);
+                run.Check((long)viaDLPack.DangerousGetPointer() == address && viaDLPack.IsReadOnly == !fromDLPackWritable,
+                    $"NumPy {numPy} DLPack-exports its from_dlpack array back: the original .NET memory, read-only exactly as NumPy marks it");
+            }
+            else
+            {
+                run.CheckRefused<PythonException>(() => PythonDLPack.Import(back).Dispose(),
+                    $"NumPy {numPy} refuses to DLPack-export its read-only from_dlpack array (NumPy's rule, not NdBridge's)");
+            }
             using var imported = back.AsNdBuffer();
-            run.Check((long)imported.DangerousGetPointer() == address && imported.IsReadOnly &&
+            run.Check((long)imported.DangerousGetPointer() == address && imported.IsReadOnly == !fromDLPackWritable &&
                       imported.Layout.ByteStrides.SequenceEqual(buffer.Layout.ByteStrides),
-                "back through the buffer protocol instead: the original .NET memory, same layout, read-only as NumPy says");
+                "back through the buffer protocol too: the original .NET memory, same layout, read-only as NumPy says");
         }
 
         run.Exec("a = np.arange(6, dtype=np.int64)[::-2]");
@@ -49,6 +71,6 @@ internal static class DLPackStep
             run.Check(run.Eval<bool>("b.ctypes.data == a.ctypes.data and b.strides == a.strides and b.tolist() == a.tolist()"),
                 ".NET → NumPy again through DLPack: np.from_dlpack gives NumPy's original memory and strides back");
         }
-        run.Exec("del x, d, a, y, b");
+        run.Exec("del x, d, a, y, b, numpy_exports_it");
     }
 }

@@ -227,7 +227,7 @@ internal static unsafe partial class BufferExportType
         try
         {
             var state = StateOf(self);
-            var byteSize = s_headerByteSize + sizeof(nint) + (state?.NativeByteLength ?? 0);
+            var byteSize = InstanceByteSize + (state?.NativeByteLength ?? 0);
             return PythonErrors.Check(PyLong_FromLongLong(byteSize));
         }
         catch (Exception exception)

@@ -10,9 +10,11 @@ namespace NdBridge.Python;
 /// slot, method and getset tables live in native memory that is never freed.
 /// </summary>
 /// <remarks>
-/// Per-instance data (3.11 has no <c>PyObject_GetTypeData</c>): the pointer-sized slot right after the
-/// object header (<c>basicsize = object.__basicsize__ + sizeof(void*)</c>) holds <c>index + 1</c> of the
-/// instance's <see cref="ExportState"/> in <see cref="ExportTable"/> (0: not initialised). Chosen over a
+/// Per-instance data: one pointer-sized slot holding <c>index + 1</c> of the instance's <see cref="ExportState"/>
+/// in <see cref="ExportTable"/> (0: not initialised). From CPython 3.12 the type asks for it with a negative
+/// <c>basicsize</c> and CPython places it (<c>PyObject_GetTypeData</c>, whose offset is fixed per type and read
+/// once); on 3.11, which has neither, it is the slot right after the object header
+/// (<c>basicsize = object.__basicsize__ + sizeof(void*)</c>). Chosen over a
 /// <see cref="GCHandle"/> per instance so a handoff allocates nothing managed; the table is guarded by the GIL.
 /// <c>tp_dealloc</c> releases the state's holder, gives the index back, frees the instance (<c>tp_free</c>),
 /// and drops the instance's reference to the heap type.
@@ -50,7 +52,8 @@ internal static unsafe partial class BufferExportType
     ];
 
     private static nint s_type;
-    private static nint s_headerByteSize;
+    private static nint s_slotByteOffset;
+    private static nint s_instanceByteSize;
     // Dealloc's two C calls, made without a GC transition: neither blocks nor calls back into .NET. tp_free of
     // this non-GC type only returns the block to Python's allocator, and the type's count never reaches zero
     // here (s_type holds a reference for the process), so Py_DecRef of the type runs no deallocator.
@@ -63,8 +66,14 @@ internal static unsafe partial class BufferExportType
     /// <summary>The type (a borrowed reference that lives for the process), made on first use. Needs the GIL.</summary>
     internal static nint Type => s_type != 0 ? s_type : CreateType();
 
-    /// <summary><c>object.__basicsize__</c>: where the per-instance slot starts.</summary>
-    internal static nint HeaderByteSize => s_headerByteSize;
+    /// <summary>Where the per-instance slot starts in an instance: <c>PyObject_GetTypeData</c>'s offset (3.12+) or <c>object.__basicsize__</c> (3.11).</summary>
+    internal static nint SlotByteOffset => s_slotByteOffset;
+
+    /// <summary>The type's <c>__basicsize__</c>: the header and the slot (3.12+ may round the slot's space up to its alignment).</summary>
+    internal static nint InstanceByteSize => s_instanceByteSize;
+
+    /// <summary>The slot is placed by <c>PyObject_GetTypeData</c> (CPython 3.12+).</summary>
+    internal static bool UsesTypeData => PyObject_GetTypeData != null;
 
     /// <summary>A new export of <paramref name="buffer"/>: a new reference holding one holder on its owner. Needs the GIL.</summary>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
@@ -87,7 +96,7 @@ internal static unsafe partial class BufferExportType
             throw error;
         }
         // self has basicsize bytes: the header, then the one pointer-sized slot written here.
-        *(nint*)((byte*)self + s_headerByteSize) = index + 1;
+        *(nint*)((byte*)self + s_slotByteOffset) = index + 1;
         return self;
     }
 
@@ -95,13 +104,13 @@ internal static unsafe partial class BufferExportType
     internal static ExportState? StateOf(nint self)
     {
         // Every instance of the type has the slot (basicsize includes it); zero until Create writes it.
-        var slot = *(nint*)((byte*)self + s_headerByteSize);
+        var slot = *(nint*)((byte*)self + s_slotByteOffset);
         return slot == 0 ? null : ExportTable.Get((int)slot - 1);
     }
 
     private static nint CreateType()
     {
-        s_headerByteSize = ObjectBasicSize();
+        var headerByteSize = UsesTypeData ? 0 : BasicSize("builtins", "object");
         var methods = Methods;
         var methodDefs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)((methods.Length + 1) * sizeof(PyMethodDef)));
         for (var i = 0; i < methods.Length; i++)
@@ -128,7 +137,7 @@ internal static unsafe partial class BufferExportType
         };
         var spec = (PyType_Spec*)NativeMemory.AllocZeroed((nuint)sizeof(PyType_Spec));
         spec->name = Utf8Z.Permanent(Name);
-        spec->basicsize = checked((int)(s_headerByteSize + sizeof(nint)));
+        spec->basicsize = UsesTypeData ? -sizeof(nint) : checked((int)(headerByteSize + sizeof(nint)));
         spec->flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION;
         spec->slots = slots;
         var type = PythonErrors.Check(PyType_FromSpec(spec));
@@ -141,22 +150,55 @@ internal static unsafe partial class BufferExportType
         }
         s_free = (delegate* unmanaged[SuppressGCTransition]<nint, void>)PyType_GetSlot(type, Py_tp_free);
         s_typeDecRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)Py_DecRef;
+        try
+        {
+            s_slotByteOffset = UsesTypeData ? TypeDataByteOffset(type) : headerByteSize;
+            s_instanceByteSize = BasicSize(type);
+        }
+        catch
+        {
+            Py_DecRef(type);
+            throw;
+        }
         // Published once, under the GIL; the type (like NumPy) lives for the process.
         Volatile.Write(ref s_type, type);
         return type;
     }
 
-    private static nint ObjectBasicSize()
+    // Where PyObject_GetTypeData puts this type's data: the same offset in every instance (CPython 3.12+ places it
+    // after the base's basicsize, aligned), read once from a probe instance that is freed without initialisation.
+    private static nint TypeDataByteOffset(nint type)
     {
-        nint builtins = 0, objectType = 0, size = 0;
+        var probe = PythonErrors.Check(PyType_GenericAlloc(type, 0));
+        var offset = (nint)((byte*)PyObject_GetTypeData(probe, type) - (byte*)probe);
+        s_free(probe);
+        s_typeDecRef(type); // the probe's reference to its heap type
+        return offset;
+    }
+
+    private static nint BasicSize(string module, string typeName)
+    {
+        nint moduleObject = 0, type = 0;
         try
         {
-            fixed (byte* name = "builtins\0"u8)
-                builtins = PythonErrors.Check(PyImport_ImportModule(name));
-            fixed (byte* name = "object\0"u8)
-                objectType = PythonErrors.Check(PyObject_GetAttrString(builtins, name));
+            moduleObject = PythonErrors.Check(PyImport_ImportModule(Utf8Z.Permanent(module)));
+            type = PythonErrors.Check(PyObject_GetAttrString(moduleObject, Utf8Z.Permanent(typeName)));
+            return BasicSize(type);
+        }
+        finally
+        {
+            Py_DecRef(type);
+            Py_DecRef(moduleObject);
+        }
+    }
+
+    private static nint BasicSize(nint type)
+    {
+        nint size = 0;
+        try
+        {
             fixed (byte* name = "__basicsize__\0"u8)
-                size = PythonErrors.Check(PyObject_GetAttrString(objectType, name));
+                size = PythonErrors.Check(PyObject_GetAttrString(type, name));
             var byteSize = PyLong_AsLongLong(size);
             PythonErrors.ThrowIfPending();
             return (nint)byteSize;
@@ -164,8 +206,6 @@ internal static unsafe partial class BufferExportType
         finally
         {
             Py_DecRef(size);
-            Py_DecRef(objectType);
-            Py_DecRef(builtins);
         }
     }
 
@@ -269,7 +309,7 @@ internal static unsafe partial class BufferExportType
     private static void Dealloc(nint self)
     {
         var type = s_type; // the only instances are of this type (not subclassable)
-        var slot = (nint*)((byte*)self + s_headerByteSize); // inside the instance's basicsize
+        var slot = (nint*)((byte*)self + s_slotByteOffset); // inside the instance's basicsize
         var index = (int)*slot - 1;
         *slot = 0;
         var state = index < 0 ? null : ExportTable.Get(index);

@@ -10,7 +10,7 @@ namespace NdBridge.Python;
 public static unsafe class NdBufferPythonExtensions
 {
     private static nint s_asarray;
-    private static int s_numPyMaxRank;
+    private static NumPyVersion s_numPy;
 
     // A 1-tuple holding None between calls, reused as asarray's arguments; 0 until NumPy is loaded (or after it was
     // found shared). Both fields are guarded by the GIL.
@@ -43,7 +43,7 @@ public static unsafe class NdBufferPythonExtensions
     /// <returns>The array.</returns>
     /// <exception cref="ArgumentException">
     /// NumPy cannot view the buffer: <c>O</c> items, suboffsets (NumPy refuses indirect arrays: copy to a
-    /// contiguous buffer first), more dimensions than NumPy allows (32 in NumPy 1.x), or items NumPy has no
+    /// contiguous buffer first), more dimensions than NumPy allows (32 in NumPy 1.x, 64 in 2.x), or items NumPy has no
     /// type for (<c>P</c>, <c>p</c>).
     /// </exception>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
@@ -61,9 +61,9 @@ public static unsafe class NdBufferPythonExtensions
                 nameof(buffer));
         using var gil = PythonGil.Acquire();
         var asarray = s_asarray != 0 ? s_asarray : LoadNumPy();
-        if (buffer.Rank > s_numPyMaxRank)
+        if (buffer.Rank > s_numPy.MaxDimensions)
             ThrowHelper.ThrowExportRefused(
-                $"NumPy {(s_numPyMaxRank == 32 ? "1.x" : "")} allows at most {s_numPyMaxRank} dimensions; this buffer has {buffer.Rank}. Reshape or index it first.",
+                $"NumPy {s_numPy} allows at most {s_numPy.MaxDimensions} dimensions; this buffer has {buffer.Rank}. Reshape or index it first, or use ToPython() for a memoryview (up to {StridedLayout.MaxRank}).",
                 nameof(buffer));
         var export = BufferExportType.Create(buffer);
         var array = s_args != 0 && !s_argsInUse ? CallWithSharedArgs(asarray, export) : CallWithNewArgs(asarray, export);
@@ -162,8 +162,7 @@ public static unsafe class NdBufferPythonExtensions
                 numpy = PythonErrors.Check(PyImport_ImportModule(name));
             fixed (byte* name = "__version__\0"u8)
                 version = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
-            var major = PythonConvert.ToStringExact(version).Split('.')[0];
-            s_numPyMaxRank = major is "0" or "1" ? 32 : 64;
+            s_numPy = NumPyVersion.Parse(PythonConvert.ToStringExact(version));
             nint asarray;
             fixed (byte* name = "asarray\0"u8)
                 asarray = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
@@ -183,7 +182,7 @@ public static unsafe class NdBufferPythonExtensions
                 return s_asarray;
             }
             s_args = args;
-            Volatile.Write(ref s_asarray, asarray); // after s_numPyMaxRank: readers check s_asarray first
+            Volatile.Write(ref s_asarray, asarray); // after s_numPy: readers check s_asarray first
             return asarray;
         }
         finally

@@ -36,8 +36,17 @@ internal static unsafe partial class CPython
     /// <summary><c>PyObject *PyType_GenericAlloc(PyTypeObject *type, Py_ssize_t nitems)</c>: new reference, zero-filled; increfs a heap type.</summary>
     internal static delegate* unmanaged<nint, nint, nint> PyType_GenericAlloc;
 
+    /// <summary>
+    /// <c>void *PyObject_GetTypeData(PyObject *o, PyTypeObject *cls)</c>: the data a type made with a negative
+    /// <c>basicsize</c> asked for in each instance. Stable ABI from 3.12; null on 3.11.
+    /// </summary>
+    internal static delegate* unmanaged<nint, nint, void*> PyObject_GetTypeData;
+
     private static void BindTypes(nint library)
     {
         PyType_GenericAlloc = (delegate* unmanaged<nint, nint, nint>)Export(library, nameof(PyType_GenericAlloc));
+        PyObject_GetTypeData = NativeLibrary.TryGetExport(library, nameof(PyObject_GetTypeData), out var getTypeData)
+            ? (delegate* unmanaged<nint, nint, void*>)getTypeData
+            : null;
     }
 }

@@ -1,10 +1,11 @@
+using NdBridge.Testing;
 using System.Runtime.InteropServices;
 
 namespace NdBridge.Python.Tests.DLPack;
 
 /// <summary>
-/// .NET memory exported through DLPack, consumed by <c>numpy.from_dlpack</c> (legacy) and by the ctypes peer
-/// (versioned and legacy). The oracle is NumPy's own view of the same bytes:
+/// .NET memory exported through DLPack, consumed by <c>numpy.from_dlpack</c> (legacy capsules from NumPy 1.x,
+/// versioned from NumPy 2.x: whichever the running NumPy asks for) and by the ctypes peer (versioned and legacy). The oracle is NumPy's own view of the same bytes:
 /// <c>np.ndarray(shape, dtype, buffer=bytes, offset=origin, strides=byteStrides)</c>.
 /// </summary>
 public sealed unsafe class DLPackExportTests
@@ -46,17 +47,19 @@ public sealed unsafe class DLPackExportTests
                 if not ro or 'legacy' not in str(e):
                     failures.append(f'legacy: {e}')
                 count('ctypes legacy refused (read-only)')
-            if dtype == 'bool':
-                return failures   # NumPy 1.24 has no DLPack bool
+            if dtype == 'bool' and not NUMPY_DLPACK_BOOL:
+                return failures
             try:
                 z = np.from_dlpack(shim)
-                if ro:
+                if ro and not NUMPY_ASKS_VERSIONED:
                     failures.append('numpy: read-only memory exported as legacy')
+                if ro and z.flags.writeable:
+                    failures.append('numpy: read-only memory arrived writable')
                 same(z, 'numpy')
                 del z
                 count('numpy.from_dlpack')
             except BufferError as e:
-                if not ro:
+                if not ro or NUMPY_ASKS_VERSIONED:
                     failures.append(f'numpy: {e}')
                 count('numpy.from_dlpack refused (read-only)')
             return failures
@@ -66,7 +69,7 @@ public sealed unsafe class DLPackExportTests
     public void EveryDTypeRankAndLayout_ExportedType_ConsumedByNumPyAndTheCtypesPeer_SeesTheSameValuesWithoutCopying()
     {
         using var ns = DLPackPeer.NewScope();
-        Python.Exec(Checker, ns);
+        Python.Exec($"NUMPY_DLPACK_BOOL = {(NumPyFacts.DLPackBool ? "True" : "False")}\nNUMPY_ASKS_VERSIONED = {(NumPyFacts.FromDLPackAsksVersioned ? "True" : "False")}\n" + Checker, ns);
         using var check = ns.GetItem("check");
         var random = new Random(8);
         var cases = 0;
@@ -101,8 +104,10 @@ public sealed unsafe class DLPackExportTests
         Assert.Equal(cases, counted["ctypes versioned"]);
         Assert.Equal(cases / 2, counted["ctypes legacy"]);
         Assert.Equal(cases / 2, counted["ctypes legacy refused (read-only)"]);
-        Assert.Equal(13 * 6 * 4, counted["numpy.from_dlpack"]);
-        Assert.Equal(13 * 6 * 4, counted["numpy.from_dlpack refused (read-only)"]);
+        // NumPy takes read-only memory only through versioned capsules (READ_ONLY), and bool only where it has kDLBool.
+        var numPyCases = DLPackBufferProtocolTests.NumPyDLPackDTypeCount * (DLPackCases.MaxRank + 1) * DLPackCases.Layouts.Length;
+        Assert.Equal(NumPyFacts.FromDLPackAsksVersioned ? 2 * numPyCases : numPyCases, counted["numpy.from_dlpack"]);
+        Assert.Equal(NumPyFacts.FromDLPackAsksVersioned ? 0 : numPyCases, counted.GetValueOrDefault("numpy.from_dlpack refused (read-only)"));
     }
 
     [Fact]
@@ -132,6 +137,46 @@ public sealed unsafe class DLPackExportTests
         Assert.True(ns.GetItem("ro").As<bool>());
         Assert.Contains("read-only", ns.GetItem("refused").As<string>());
         Assert.Equal(1.0, values[0]);
+    }
+
+    [Fact]
+    public void NumPyFromDLPack_CopyAndDevice_ReachTheExport_WhereThisNumPyPassesThem()
+    {
+        // NumPy 2.x's from_dlpack(x, *, device=None, copy=None) hands copy and dl_device to __dlpack__; NumPy 1.x
+        // has neither keyword (TypeError before __dlpack__ is called). Asked of the running NumPy, not assumed.
+        var values = new double[] { 1, 2, 3, 4 };
+        using var buffer = NdBuffer.FromArray(values, [2, 2]);
+        using var ns = Python.NewNamespace();
+        using (var export = buffer.ToPython())
+            ns.SetItem("x", export);
+        Python.Exec("""
+            import numpy as np
+            def takes(**kwargs):
+                try:
+                    return np.from_dlpack(x, **kwargs)
+                except TypeError as e:
+                    if 'keyword' in str(e):
+                        return None
+                    raise
+            copied = takes(copy=True)
+            shared = takes(copy=False)
+            on_cpu = takes(device='cpu')
+            """, ns);
+        var address = (long)buffer.DangerousGetPointer();
+        var hasCopy = !Python.Eval<bool>("copied is None", ns);
+        Assert.Equal(hasCopy, !Python.Eval<bool>("shared is None", ns));
+        Assert.Equal(NumPyFacts.Major >= 2, hasCopy);
+        if (hasCopy)
+        {
+            Assert.NotEqual(address, Python.Eval<long>("copied.ctypes.data", ns));
+            Assert.Equal(address, Python.Eval<long>("shared.ctypes.data", ns));
+            Assert.Equal("[[1.0, 2.0], [3.0, 4.0]]", Python.Eval<string>("repr(copied.tolist())", ns));
+            values[0] = 10;
+            Assert.Equal([1.0, 10.0], Python.EvalList<double>("[float(copied[0, 0]), float(shared[0, 0])]", ns));
+        }
+        if (!Python.Eval<bool>("on_cpu is None", ns))
+            Assert.Equal(address, Python.Eval<long>("on_cpu.ctypes.data", ns));
+        Python.Exec("del x, copied, shared, on_cpu", ns);
     }
 
     [Fact]

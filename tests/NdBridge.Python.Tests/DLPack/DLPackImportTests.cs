@@ -1,3 +1,4 @@
+using NdBridge.Testing;
 namespace NdBridge.Python.Tests.DLPack;
 
 /// <summary>
@@ -46,8 +47,8 @@ public sealed unsafe class DLPackImportTests
         var cases = 0;
         foreach (var (numPy, _) in DLPackCases.DTypes)
         {
-            if (producer == "numpy" && numPy == "bool")
-                continue; // NumPy 1.24 exports no bool through DLPack
+            if (producer == "numpy" && numPy == "bool" && !NumPyFacts.DLPackBool)
+                continue; // this NumPy has no DLPack bool
             for (var rank = 0; rank <= DLPackCases.MaxRank; rank++)
             {
                 foreach (var layoutName in DLPackCases.Layouts)
@@ -85,7 +86,8 @@ public sealed unsafe class DLPackImportTests
                 }
             }
         }
-        Assert.Equal((producer == "numpy" ? 13 : 14) * 6 * 4, cases);
+        var dtypes = producer == "numpy" ? DLPackBufferProtocolTests.NumPyDLPackDTypeCount : DLPackCases.DTypes.Length;
+        Assert.Equal(dtypes * (DLPackCases.MaxRank + 1) * DLPackCases.Layouts.Length, cases);
         if (producer != "numpy")
         {
             // Every tensor's deleter ran exactly once, when its buffer was disposed.
@@ -272,8 +274,34 @@ public sealed unsafe class DLPackImportTests
     public void ProducerRaising_IsItsPythonException()
     {
         using var ns = DLPackPeer.NewScope();
-        Python.Exec("a = np.arange(3.0)\na.flags.writeable = False", ns); // NumPy 1.24 refuses read-only arrays
-        var error = Assert.Throws<PythonException>(() => PythonDLPack.Import(ns.GetItem("a")));
-        Assert.Equal("BufferError", error.PythonTypeName);
+        Python.Exec("""
+            class Refusing:
+                def __dlpack_device__(self):
+                    return (1, 0)
+                def __dlpack__(self, **kwargs):
+                    raise BufferError('this producer refuses')
+            r = Refusing()
+            """, ns);
+        using (var refusing = ns.GetItem("r"))
+        {
+            var error = Assert.Throws<PythonException>(() => PythonDLPack.Import(refusing));
+            Assert.Equal("BufferError", error.PythonTypeName);
+            Assert.Contains("this producer refuses", error.Message, StringComparison.Ordinal);
+        }
+
+        // NumPy's own read-only array: refused by NumPy 1.x (legacy capsules cannot say read-only), exported as a
+        // versioned READ_ONLY capsule by NumPy 2.x — whichever this NumPy does, NdBridge passes it on.
+        Python.Exec("a = np.arange(3.0)\na.flags.writeable = False", ns);
+        using var array = ns.GetItem("a");
+        if (NumPyFacts.ExportsReadOnlyVersioned)
+        {
+            using var imported = PythonDLPack.Import(array);
+            Assert.True(imported.IsReadOnly);
+            Assert.Equal([0.0, 1.0, 2.0], imported.AsReadOnlyStridedSpan<double>().ToArray());
+        }
+        else
+        {
+            Assert.Equal("BufferError", Assert.Throws<PythonException>(() => PythonDLPack.Import(array)).PythonTypeName);
+        }
     }
 }

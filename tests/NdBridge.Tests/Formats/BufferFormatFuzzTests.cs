@@ -7,12 +7,12 @@ namespace NdBridge.Tests.Formats;
 /// <summary>
 /// Random strings and mutations of valid formats (fixed seeds): every input gives a format or a
 /// <see cref="BufferFormatException"/> whose position lies inside the input, never another exception; accepted
-/// inputs print and re-parse to an equal format; no input takes long (a very generous bound, not a speed target).
+/// inputs print and re-parse to an equal format. The slowest input is reported, not asserted: a timed assertion
+/// fails on a loaded machine and proves nothing on a quiet one (speed lives in make bench).
 /// </summary>
 public sealed class BufferFormatFuzzTests(ITestOutputHelper output)
 {
     private const int InputCount = 120_000;
-    private static readonly TimeSpan s_generousBoundPerInput = TimeSpan.FromSeconds(1);
 
     [Fact]
     public void RandomAndMutatedInputsGiveAFormatOrAPositionedFormatException()
@@ -61,7 +61,6 @@ public sealed class BufferFormatFuzzTests(ITestOutputHelper output)
         output.WriteLine($"slowest input after warm-up: {slowest.TotalMilliseconds:F3} ms ({slowestInput.Length} chars: {(slowestInput.Length > 60 ? slowestInput[..60] + "..." : slowestInput)})");
         Assert.Equal(InputCount, accepted + rejected);
         Assert.True(accepted > InputCount / 10 && rejected > InputCount / 10);
-        Assert.True(slowest < s_generousBoundPerInput, $"'{slowestInput}' took {slowest}");
     }
 
     private static string RandomString(Random random, string alphabet, int length)

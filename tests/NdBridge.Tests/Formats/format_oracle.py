@@ -1,13 +1,29 @@
 # Oracle for BufferFormat conformance: JSON list of format strings on stdin, one JSON result per string on stdout.
-# struct: struct.calcsize. numpy: numpy.core._internal._dtype_from_pep3118, instrumented to report the inputs it
-# accepts only through leniencies NdBridge documents as rejected (unclosed 'T{', a '}' closing nothing, empty names).
+# struct: struct.calcsize. numpy: _dtype_from_pep3118 (numpy._core._internal in NumPy 2, numpy.core._internal in 1.x),
+# instrumented to report the inputs it accepts only through leniencies NdBridge documents as rejected (unclosed 'T{',
+# a '}' closing nothing, empty names). The instrumentation patches the module that holds the parser: NumPy 2's
+# numpy.core is a forwarding shim, and patching it would leave the parser untouched.
+import importlib
 import json
 import re
 import struct
 import sys
 
 import numpy
-import numpy.core._internal as internal
+
+
+def parser_module():
+    for name in ('numpy._core._internal', 'numpy.core._internal'):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, '_Stream') and hasattr(module, '__dtype_from_pep3118'):
+            return module
+    raise ImportError('NumPy %s keeps no _dtype_from_pep3118 where this oracle looks' % numpy.__version__)
+
+
+internal = parser_module()
 
 original = getattr(internal, '__dtype_from_pep3118')
 state = {}

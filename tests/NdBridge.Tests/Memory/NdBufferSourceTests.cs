@@ -196,17 +196,26 @@ public sealed unsafe class NdBufferSourceTests
         using var reshaped = buffer.Reshape([6, -1]);
         Assert.Equal([6, 4], reshaped.Shape.ToArray());
         Assert.Equal(23, reshaped.AsReadOnlyStridedSpan<double>()[5, 3]);
-        using var broadcast = buffer.Index(0, -1).Index(0, 0).BroadcastTo([3, 4]);
+        var lastRow = buffer.Index(0, -1);
+        var element = lastRow.Index(0, 0);
+        using var broadcast = element.BroadcastTo([3, 4]);
         Assert.True(broadcast.IsReadOnly);
         Assert.Equal(15, broadcast.AsReadOnlyStridedSpan<double>()[2, 3]);
-        using var squeezed = buffer.Slice(0, 1, 2).Squeeze();
+        var secondBlock = buffer.Slice(0, 1, 2);
+        using var squeezed = secondBlock.Squeeze();
         Assert.Equal([3, 4], squeezed.Shape.ToArray());
         using var expanded = squeezed.ExpandDims(1);
         Assert.Equal([3, 1, 4], expanded.Shape.ToArray());
         using var permuted = buffer.Permute(2, 0, 1);
         Assert.Equal(array[1 * 12 + 2 * 4 + 3], permuted.AsReadOnlyStridedSpan<double>()[3, 1, 2]);
-        Assert.Throws<InvalidOperationException>(() => buffer.Transpose().Reshape([24]));
-        // 8 buffers in `using`, plus 4 intermediate views (two Index, one Slice, one Transpose) left to their finalizers.
+        var transposedAgain = buffer.Transpose();
+        Assert.Throws<InvalidOperationException>(() => transposedAgain.Reshape([24]));
+        // 8 buffers in `using`, plus 4 intermediate views (two Index, one Slice, one Transpose) not disposed: kept
+        // reachable below, so no collection can finalize one before the count is read.
         Assert.Equal(12, buffer.Owner.HolderCount);
+        GC.KeepAlive(lastRow);
+        GC.KeepAlive(element);
+        GC.KeepAlive(secondBlock);
+        GC.KeepAlive(transposedAgain);
     }
 }

@@ -1,0 +1,140 @@
+"""The packages as a user meets them: what `make pack` put in artifacts/packages is checked (metadata, README and
+LICENSE inside, symbols, public-only docs), then a fresh console project outside the solution restores
+NdBridge.Python from a feed holding only those packages, runs README's first example and compares its output with
+the text block README prints after it. The built program then runs on every stack in STACKS.
+
+Prints one line per check and "packages: N passed, N failed".
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FEED = os.path.join(ROOT, 'artifacts', 'packages')
+results = []
+
+
+def check(name, ok, detail=''):
+    results.append(ok)
+    print(('  ok   ' if ok else '  FAIL ') + name + ('' if ok or not detail else ': ' + str(detail)[:2000]))
+    return ok
+
+
+def package(name, extension):
+    pattern = re.compile(re.escape(name) + r'\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)\.' + extension + '$')
+    found = [(m.group(1), f) for f in os.listdir(FEED) for m in [pattern.match(f)] if m]
+    return found[0] if len(found) == 1 else (None, None)
+
+
+def readme_first_example():
+    text = open(os.path.join(ROOT, 'README.md'), encoding='utf-8').read()
+    blocks = re.findall(r'^```(\w*)\n(.*?)^```', text, re.S | re.M)
+    for i, (lang, body) in enumerate(blocks):
+        if lang == 'csharp' and i + 1 < len(blocks) and blocks[i + 1][0] == 'text' and 'PythonRuntime' in body:
+            return body, blocks[i + 1][1]
+    raise SystemExit('README.md has no C# example with printed output')
+
+
+def nuspec_of(path):
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.endswith('.nuspec'))
+        root = ET.fromstring(z.read(name))
+        return {child.tag.split('}')[1]: child for child in root[0]}, z.namelist(), z
+
+
+def check_package(name):
+    version, nupkg = package(name, 'nupkg')
+    if not check(f'{name}: one .nupkg in artifacts/packages', nupkg is not None, sorted(os.listdir(FEED))):
+        return None
+    _, snupkg = package(name, 'snupkg')
+    check(f'{name}: a .snupkg beside it', snupkg is not None)
+    meta, files, z = nuspec_of(os.path.join(FEED, nupkg))
+    check(f'{name}: authors "NdBridge contributors"', meta['authors'].text == 'NdBridge contributors', meta['authors'].text)
+    check(f'{name}: license expression MIT', meta['license'].get('type') == 'expression' and meta['license'].text == 'MIT')
+    check(f'{name}: README inside, named by the nuspec', meta.get('readme') is not None and meta['readme'].text in files)
+    check(f'{name}: LICENSE inside', 'LICENSE' in files)
+    check(f'{name}: description and tags', bool(meta['description'].text) and 'numpy' in (meta['tags'].text or ''))
+    check(f'{name}: a git version ({version})', re.match(r'^\d+\.\d+\.\d+', version or '') is not None)
+    docs = [f for f in files if f.startswith('lib/') and f.endswith('.xml')]
+    with zipfile.ZipFile(os.path.join(FEED, nupkg)) as zz:
+        ids = [m.get('name') for m in ET.fromstring(zz.read(docs[0])).iter('member')] if docs else []
+    internal = [i for i in ids if 'ThrowHelper' in i or '.CPython.' in i or 'ExportTable' in i]
+    check(f'{name}: XML docs for the public surface only ({len(ids)} members)', docs and ids and not internal, internal[:5])
+    if snupkg:
+        with zipfile.ZipFile(os.path.join(FEED, snupkg)) as s:
+            check(f'{name}: symbols package holds the pdb', any(f.endswith(f'{name}.pdb') for f in s.namelist()))
+    return version
+
+
+def run(command, cwd, env=None, timeout=900):
+    p = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    stacks = sys.argv[1:] or ['host']
+    if not check('make pack produced artifacts/packages', os.path.isdir(FEED)):
+        return
+    check_package('NdBridge')
+    version = check_package('NdBridge.Python')
+    if version is None:
+        return
+    # Inside the checkout, which every stack sees at the same path.
+    os.makedirs(os.path.join(ROOT, 'artifacts'), exist_ok=True)
+    work = tempfile.mkdtemp(prefix='consumer-', dir=os.path.join(ROOT, 'artifacts'))
+    try:
+        app = os.path.join(work, 'app')
+        os.makedirs(app)
+        code, expected = readme_first_example()
+        open(os.path.join(app, 'Program.cs'), 'w').write(code)
+        open(os.path.join(app, 'Consumer.csproj'), 'w').write(f'''<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <Nullable>enable</Nullable>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="NdBridge.Python" Version="{version}" />
+  </ItemGroup>
+</Project>
+''')
+        # NdBridge.* only from the packages make pack made; their dependencies (System.Numerics.Tensors) from the
+        # packages this machine already restored. A fresh global cache, so nothing stale stands in for the feed.
+        user_cache = os.path.expanduser('~/.nuget/packages')
+        open(os.path.join(app, 'nuget.config'), 'w').write(f'''<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="make-pack" value="{FEED}" />
+    <add key="restored" value="{user_cache}" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="make-pack"><package pattern="NdBridge*" /></packageSource>
+    <packageSource key="restored"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+''')
+        env = dict(os.environ, NUGET_PACKAGES=os.path.join(work, 'nuget'), DOTNET_CLI_TELEMETRY_OPTOUT='1', DOTNET_NOLOGO='1')
+        rc, out, err = run(['dotnet', 'build', '-c', 'Release', '-warnaserror'], app, env)
+        if not check('a fresh console project restores NdBridge.Python from the feed and builds', rc == 0, out[-3000:] + err[-2000:]):
+            return
+        restored = os.listdir(os.path.join(work, 'nuget'))
+        check('NdBridge and NdBridge.Python came from the feed', 'ndbridge' in restored and 'ndbridge.python' in restored, restored)
+        for stack in stacks:
+            rc, out, err = run([os.path.join(ROOT, 'eng', 'stacks', 'run.sh'), stack, '--', 'dotnet',
+                                os.path.join(app, 'bin', 'Release', 'net10.0', 'Consumer.dll')], work, env)
+            check(f"{stack}: README's first example prints what README shows", rc == 0 and out == expected,
+                  f'exit {rc}\n--- printed\n{out}\n--- README\n{expected}\n{err[-2000:]}')
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+main()
+print(f'packages: {results.count(True)} passed, {results.count(False)} failed')
+sys.exit(0 if all(results) else 1)
