@@ -153,13 +153,33 @@ public static unsafe class NdBufferPythonExtensions
     }
 
     // numpy.asarray, kept for the process (NumPy cannot be unloaded), and NumPy's dimension limit.
+    // The interpreter was chosen without the user seeing which: say which, how, and how to choose another.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNumPyMissing(PythonException importError)
+    {
+        var installation = PythonRuntime.Current.Installation;
+        var how = installation.Source switch
+        {
+            "option" => "PythonRuntimeOptions.PythonPath",
+            "PATH" => $"the first python3 on PATH ({PythonInstallation.EnvironmentVariable} is not set)",
+            var source => source,
+        };
+        throw new InvalidOperationException(
+            $"NumPy cannot be imported ({importError.PythonTypeName}: {importError.PythonMessage}) by the Python NdBridge uses: " +
+            $"{installation.ExecutablePath ?? installation.LibraryPath}, chosen by {how}. Install NumPy for that interpreter, or choose one " +
+            $"that has it with PythonRuntimeOptions.PythonPath or the {PythonInstallation.EnvironmentVariable} environment variable " +
+            "(an executable, a bare name looked up on PATH, a venv's bin/python, or a libpython).", importError);
+    }
+
     private static nint LoadNumPy()
     {
         nint numpy = 0, version = 0;
         try
         {
             fixed (byte* name = "numpy\0"u8)
-                numpy = PythonErrors.Check(PyImport_ImportModule(name));
+                numpy = PyImport_ImportModule(name);
+            if (numpy == 0)
+                ThrowNumPyMissing(PythonErrors.FetchPending());
             fixed (byte* name = "__version__\0"u8)
                 version = PythonErrors.Check(PyObject_GetAttrString(numpy, name));
             s_numPy = NumPyVersion.Parse(PythonConvert.ToStringExact(version));

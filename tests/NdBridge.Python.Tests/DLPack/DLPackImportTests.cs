@@ -54,7 +54,7 @@ public sealed unsafe class DLPackImportTests
                 foreach (var layoutName in DLPackCases.Layouts)
                 {
                     var shape = DLPackCases.Shape(random, rank);
-                    using var array = make.Call(numPy, shape, layoutName);
+                    using var array = make.Call(numPy, shape.ToList(), layoutName);
                     using var source = producer switch
                     {
                         "numpy" => PythonObject.FromBorrowedReference(array.DangerousGetBorrowedReference()),
