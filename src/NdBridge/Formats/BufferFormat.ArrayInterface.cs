@@ -77,10 +77,11 @@ public sealed partial class BufferFormat
     };
 
     // NumPy's one-character type codes (numpy.sctypeDict), which also take a byte-order prefix: '>i', '=d'.
+    // 'n' and 'N' (intp, uintp) are NumPy 2's; NumPy 1.x refuses them. The core knows no NumPy version, so it takes the union.
     private static readonly Dictionary<char, string> s_numPyTypeCodes = new()
     {
         ['?'] = "b1", ['b'] = "i1", ['B'] = "u1", ['h'] = "i2", ['H'] = "u2", ['i'] = "i4", ['I'] = "u4",
-        ['l'] = "i8", ['L'] = "u8", ['q'] = "i8", ['Q'] = "u8", ['p'] = "i8", ['P'] = "u8",
+        ['l'] = "i8", ['L'] = "u8", ['q'] = "i8", ['Q'] = "u8", ['p'] = "i8", ['P'] = "u8", ['n'] = "i8", ['N'] = "u8",
         ['e'] = "f2", ['f'] = "f4", ['d'] = "f8", ['g'] = "f16", ['F'] = "c8", ['D'] = "c16", ['G'] = "c32",
         ['O'] = "O", ['c'] = "S1", ['S'] = "S0", ['a'] = "S0", ['U'] = "U0", ['V'] = "V0",
     };

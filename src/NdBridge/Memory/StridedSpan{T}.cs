@@ -16,7 +16,7 @@ namespace NdBridge;
 /// no span can reach the buffer. So no indexer, slice, copy or enumeration of a span reaches freed memory, whatever
 /// other threads do with the buffer.</para>
 /// <para>What stays the caller's duty: a plain <see cref="Span{T}"/> or <c>ref T</c> taken out of the span
-/// (<see cref="TryGetSpan"/>, the runs of <see cref="EnumerateRuns"/>, a stored element reference) does not reference
+/// (<see cref="TryGetSpan"/>, <see cref="AsTensorSpan"/>, the runs of <see cref="EnumerateRuns"/>, a stored element reference) does not reference
 /// the buffer: use it only while the span it came from is still used. Writes from several threads to the same
 /// elements are not synchronised. <c>Dangerous…</c> members check nothing. A span made from a
 /// <see cref="System.Numerics.Tensors.TensorSpan{T}"/> has the lifetime of that tensor span's memory.</para>

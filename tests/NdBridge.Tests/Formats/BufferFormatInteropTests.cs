@@ -90,6 +90,12 @@ public sealed class BufferFormatInteropTests
                 Assert.True(numPyTypestr == BufferFormat.FromTypestr(spelling).ToTypestr(), $"'{spelling}': NumPy {numPyTypestr}, NdBridge {BufferFormat.FromTypestr(spelling).ToTypestr()}");
                 continue;
             }
+            if (spelling is "n" or "N")
+            {
+                // NumPy 2's intp/uintp codes, which this NumPy refuses: accepted as NumPy 2 reads them (the core takes the union).
+                Assert.Equal(spelling == "n" ? "<i8" : "<u8", BufferFormat.FromTypestr(spelling).ToTypestr());
+                continue;
+            }
             var e = Assert.Throws<ArgumentException>(() => BufferFormat.FromTypestr(spelling));
             Assert.Equal("typestr", e.ParamName);
             if (answers[i] is [_, var datetimeKind])
