@@ -6,13 +6,16 @@ namespace NdBridge.Copying;
 /// <summary>The step shared by the typed run enumerators: advance, then refuse a run misaligned for the element type.</summary>
 internal static unsafe class RunAlignment
 {
-    public static bool MoveNext<T>(RunLease? lease, ref RawRunEnumerator runs) where T : unmanaged
+    // `owner` is the enumeration's RunLease, or a span's buffer to keep reachable, or null.
+    public static bool MoveNext<T>(object? owner, ref RawRunEnumerator runs) where T : unmanaged
     {
+        var lease = owner as RunLease;
         if (lease is { Buffer.IsDisposed: true })
             ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
         if (!runs.MoveNext())
         {
             lease?.Release();
+            GC.KeepAlive(owner);
             return false;
         }
         // Each run holds whole items of sizeof(T), so its start decides every element's alignment.
@@ -21,6 +24,7 @@ internal static unsafe class RunAlignment
         if (start % (nuint)ElementType<T>.Alignment != 0)
             ThrowHelper.ThrowTypedViewRefused(
                 $"a run starts at 0x{start:x}, not aligned to alignof({ElementType<T>.Name}) = {ElementType<T>.Alignment}: use the byte runs or ReadUnaligned");
+        GC.KeepAlive(owner);
         return true;
     }
 }

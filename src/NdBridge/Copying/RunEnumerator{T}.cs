@@ -17,15 +17,14 @@ namespace NdBridge;
 /// <typeparam name="T">The element type, or <see cref="byte"/> for raw bytes.</typeparam>
 public ref struct RunEnumerator<T> where T : unmanaged
 {
-    private readonly RunLease? _lease;
-    private readonly object? _keepAlive;
+    // A RunLease (an NdBuffer's enumeration) or a span's NdBuffer: passed to every step, which keeps it reachable.
+    private readonly object? _owner;
     private RawRunEnumerator _runs;
 
     // `lease` holds an NdBuffer's memory for the enumeration; `keepAlive` is a span's buffer (the span's own guarantee).
     internal RunEnumerator(RunLease? lease, object? keepAlive, RawRunEnumerator runs)
     {
-        _lease = lease;
-        _keepAlive = keepAlive;
+        _owner = (object?)lease ?? keepAlive;
         _runs = runs;
     }
 
@@ -38,13 +37,8 @@ public ref struct RunEnumerator<T> where T : unmanaged
     /// <summary>Advances to the next run.</summary>
     /// <exception cref="InvalidOperationException">The run is not aligned to <typeparamref name="T"/>.</exception>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
-    public bool MoveNext()
-    {
-        var moved = RunAlignment.MoveNext<T>(_lease, ref _runs);
-        GC.KeepAlive(_keepAlive);
-        return moved;
-    }
+    public bool MoveNext() => RunAlignment.MoveNext<T>(_owner, ref _runs);
 
     /// <summary>Ends the enumeration's hold on the memory (<c>foreach</c> calls this; also released when the runs run out).</summary>
-    public readonly void Dispose() => _lease?.Release();
+    public readonly void Dispose() => (_owner as RunLease)?.Release();
 }
