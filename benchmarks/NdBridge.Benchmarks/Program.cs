@@ -10,6 +10,7 @@ var suites = new List<IBenchmarkSuite>
     new DLPackSuite(),
     new ReductionSuite(),
     new NpyFileSuite(),
+    new IndexingSuite(),
 };
 
 using var numPy = NumPySession.TryStart();

@@ -39,10 +39,13 @@ internal static partial class ThrowHelper
             $"Cannot reshape {layout} into {newShape} in {order} order without copying: the strides do not allow a view. Copy to a contiguous buffer first.");
 
     [DoesNotReturn]
-    public static void ThrowOutsideExtent(string paramName, nint lowest, nint end, nint origin, nint extentByteLength) =>
+    public static void ThrowOutsideExtent(string paramName, nint lowest, nint end, nint origin, nint extentByteLength, nint packedByteLength) =>
         throw new ArgumentException(
             $"The layout reaches bytes [{lowest}, {end}) relative to its first element at offset {origin}, " +
-            $"i.e. [{(Int128)origin + lowest}, {(Int128)origin + end}) of an extent of {extentByteLength} bytes: outside the memory.",
+            $"i.e. [{(Int128)origin + lowest}, {(Int128)origin + end}) of an extent of {extentByteLength} bytes: outside the memory. " +
+            ((Int128)origin + lowest >= 0
+                ? $"The memory must hold at least {(Int128)origin + end} bytes (the layout's ByteSpan {end - lowest} from its lowest byte, not its ByteLength {packedByteLength}, which counts the elements packed)."
+                : $"Its lowest byte lies {-((Int128)origin + lowest)} bytes before the memory: the first element must sit at least {-lowest} bytes in (originByteOffset)."),
             paramName);
 
     [DoesNotReturn]

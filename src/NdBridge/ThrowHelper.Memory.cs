@@ -14,8 +14,8 @@ internal static partial class ThrowHelper
     public static void ThrowTypedViewRefused(string reason) => throw new InvalidOperationException(reason);
 
     [DoesNotReturn]
-    public static void ThrowReadOnly() =>
-        throw new InvalidOperationException("The buffer is read-only.");
+    public static void ThrowReadOnly(string operation, string instead) =>
+        throw new InvalidOperationException($"The buffer is read-only, so {operation} is refused: {instead}.");
 
     [DoesNotReturn]
     public static void ThrowSpanTooLong(string paramName, nint elementCount) =>

@@ -29,8 +29,14 @@ switch (scenario)
     case "gil-released-by-c":
         GilScenarios.ReleasedByCInsideScope();
         break;
+    case "numpy-missing":
+        NumPyMissing(PythonRuntime.Initialize(new PythonRuntimeOptions { PythonPath = args[1] }));
+        break;
+    case "span-lifetime":
+        SpanLifetimeScenarios.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        break;
     default:
-        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack | gil-released-by-c");
+        Console.Error.WriteLine("usage: NdBridge.Python.TestHost report [python] | shutdown | attach | host-finalises | import-shutdown | import-host-finalises | torch-dlpack | gil-released-by-c | numpy-missing python | span-lifetime SCENARIO REPETITIONS");
         return 2;
 }
 Console.WriteLine("OK");
@@ -57,6 +63,22 @@ static void Report(PythonRuntime runtime)
     using var report = ns.GetItem("r");
     foreach (var (key, value) in report.ToDictionary<string, string>())
         Console.WriteLine($"{key}={value}");
+}
+
+// The README's first step with an interpreter that has no NumPy: the message a newcomer reads.
+static void NumPyMissing(PythonRuntime runtime)
+{
+    using var buffer = NdBridge.NdBuffer.FromArray(new double[,] { { 1, 2 }, { 3, 4 } });
+    try
+    {
+        using var array = buffer.ToNumPy();
+        Console.WriteLine("message=no error");
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.WriteLine($"message={e.Message.Replace('\n', ' ')}");
+    }
+    _ = runtime;
 }
 
 // Shutdown refuses while objects live, then finalises; afterwards everything refuses cleanly and late releases are no-ops.

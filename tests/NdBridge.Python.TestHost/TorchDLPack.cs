@@ -111,7 +111,7 @@ internal static unsafe class TorchDLPack
                     var bytes = DLPackCases.Bytes(random, baseByteLength, numPy);
                     using var buffer = NdBuffer.FromArray(bytes, format, layout, origin);
                     using var capsule = PythonDLPack.ExportCapsule(buffer);
-                    using var result = check.Call(bytes, shape, layout.ByteStrides.ToArray(), origin, numPy, capsule, (long)buffer.DangerousGetPointer());
+                    using var result = check.Call(bytes.ToList(), shape.ToList(), layout.ByteStrides.ToArray().ToList(), origin, numPy, capsule, (long)buffer.DangerousGetPointer());
                     failures.AddRange(result.ToList<string>().Select(f => $"to torch {numPy} rank {rank} {layoutName}: {f}"));
                     cases++;
                 }
@@ -136,7 +136,7 @@ internal static unsafe class TorchDLPack
                 {
                     var shape = DLPackCases.Shape(random, rank);
                     var label = $"from torch ({source}) {dtype} rank {rank} {layoutName}";
-                    using var tensor = make.Call(dtype, shape, layoutName);
+                    using var tensor = make.Call(dtype, shape.ToList(), layoutName);
                     using var description = describe.Call(tensor);
                     using var producer = source == "tensor" ? PythonObject.FromBorrowedReference(tensor.DangerousGetBorrowedReference()) : toDLPack.Call(tensor);
                     using var buffer = PythonDLPack.Import(producer);

@@ -168,6 +168,8 @@ internal static unsafe class DLPackImport
         var rank = tensor->ndim;
         if (rank < 0 || rank > StridedLayout.MaxRank)
             ThrowHelper.ThrowArgument($"The DLPack tensor has ndim {rank}; between 0 and {StridedLayout.MaxRank} are supported.", paramName);
+        if (rank > 0 && tensor->shape == null)
+            ThrowHelper.ThrowArgument($"The DLPack tensor has ndim {rank} but a NULL shape (dlpack.h: shape holds ndim entries): its producer is malformed. Its deleter was called.", paramName);
 
         BufferFormat format;
         var dataType = new DLPackDataType((DLPackTypeCode)tensor->dtype.code, tensor->dtype.bits, tensor->dtype.lanes);

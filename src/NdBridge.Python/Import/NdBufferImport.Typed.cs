@@ -17,7 +17,7 @@ public static unsafe partial class NdBufferImport
         if (action is null)
             ThrowHelper.ThrowArgumentNull(nameof(action));
         using var buffer = ImportTyped<T>(source, writable: true);
-        action(buffer.AsStridedSpan<T>());
+        action(buffer.AsScopedStridedSpan<T>());
     }
 
     /// <summary>
@@ -33,7 +33,7 @@ public static unsafe partial class NdBufferImport
         if (function is null)
             ThrowHelper.ThrowArgumentNull(nameof(function));
         using var buffer = ImportTyped<T>(source, writable: true);
-        return function(buffer.AsStridedSpan<T>());
+        return function(buffer.AsScopedStridedSpan<T>());
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static unsafe partial class NdBufferImport
         if (action is null)
             ThrowHelper.ThrowArgumentNull(nameof(action));
         using var buffer = ImportTyped<T>(source, writable: false);
-        action(buffer.AsReadOnlyStridedSpan<T>());
+        action(buffer.AsScopedReadOnlyStridedSpan<T>());
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public static unsafe partial class NdBufferImport
         if (function is null)
             ThrowHelper.ThrowArgumentNull(nameof(function));
         using var buffer = ImportTyped<T>(source, writable: false);
-        return function(buffer.AsReadOnlyStridedSpan<T>());
+        return function(buffer.AsScopedReadOnlyStridedSpan<T>());
     }
 
     /// <summary>Imports and checks that a typed view of <typeparamref name="T"/> will be granted, or releases and throws.</summary>

@@ -55,7 +55,10 @@ internal static unsafe class NumPyModule
 
     private static nint Load()
     {
-        using var numpy = PythonObject.FromNewReference(PythonErrors.Check(Import("numpy")));
+        var imported = Import("numpy");
+        if (imported == 0)
+            ThrowNumPyMissing(PythonErrors.FetchPending());
+        using var numpy = PythonObject.FromNewReference(imported);
         var version = NumPyVersion.Parse(numpy.GetAttr<string>("__version__"));
         var package = version.CorePackage;
         var multiarray = PythonErrors.Check(Import(package + "._multiarray_umath"));
@@ -82,6 +85,24 @@ internal static unsafe class NumPyModule
         s_dtypeFromPep3118 = dtypeFromPep3118;
         Volatile.Write(ref s_asarray, asarray); // last: readers check s_asarray first
         return asarray;
+    }
+
+    // The interpreter was chosen without the user seeing which: say which, how, and how to choose another.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNumPyMissing(PythonException importError)
+    {
+        var installation = PythonRuntime.Current.Installation;
+        var how = installation.Source switch
+        {
+            "option" => "PythonRuntimeOptions.PythonPath",
+            "PATH" => $"the first python3 on PATH ({PythonInstallation.EnvironmentVariable} is not set)",
+            var source => source,
+        };
+        throw new InvalidOperationException(
+            $"NumPy cannot be imported ({importError.PythonTypeName}: {importError.PythonMessage}) by the Python NdBridge uses: " +
+            $"{installation.ExecutablePath ?? installation.LibraryPath}, chosen by {how}. Install NumPy for that interpreter, or choose one " +
+            $"that has it with PythonRuntimeOptions.PythonPath or the {PythonInstallation.EnvironmentVariable} environment variable " +
+            "(an executable, a bare name looked up on PATH, a venv's bin/python, or a libpython).", importError);
     }
 
     private static nint Import(string name)

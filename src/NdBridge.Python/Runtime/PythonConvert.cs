@@ -12,8 +12,9 @@ internal static unsafe class PythonConvert
 
     /// <summary>
     /// A new reference to the Python object for <paramref name="value"/>: null → None, bool, integers,
-    /// float/double, string/char, <see cref="PythonObject"/> (shared), <see cref="ITuple"/> → tuple,
-    /// <see cref="IDictionary"/> → dict, other <see cref="IEnumerable"/> → list.
+    /// float/double, string/char, <see cref="PythonObject"/> (shared), <see cref="NdBuffer"/>, arrays of any rank and
+    /// <see cref="Memory{T}"/> of numbers → NumPy arrays over the same memory (<see cref="PythonArrayConvert"/>),
+    /// <see cref="ITuple"/> → tuple, <see cref="IDictionary"/> → dict, other <see cref="IEnumerable"/> → list.
     /// </summary>
     /// <exception cref="ArgumentException">A value of another type, or nesting deeper than 64 (a cycle).</exception>
     internal static nint ToPythonNew(object? value, string paramName) => ToPythonNew(value, paramName, 0);
@@ -76,6 +77,8 @@ internal static unsafe class PythonConvert
                 return FromString(text);
             case char c:
                 return FromString(c.ToString());
+            case NdBuffer or Array or not IEnumerable when PythonArrayConvert.TryToNumPyNew(value) is var array && array != 0:
+                return array;
             case ITuple tuple:
                 return FromTuple(tuple, paramName, nesting);
             case IDictionary dictionary:
@@ -84,7 +87,7 @@ internal static unsafe class PythonConvert
                 return FromSequence(sequence, paramName, nesting);
             default:
                 return ThrowHelper.ThrowArgument<nint>(
-                    $"A {value.GetType()} cannot be passed to Python. Supported: null, bool, integers, float, double, string, char, PythonObject, tuples (ITuple), dictionaries (IDictionary) and sequences (IEnumerable).",
+                    $"A {value.GetType()} cannot be passed to Python. Supported: null, bool, integers, float, double, string, char, PythonObject, tuples (ITuple), dictionaries (IDictionary), sequences (IEnumerable), and as NumPy arrays NdBuffer, arrays and Memory<T> of numbers; for other memory make an NdBuffer (NdBuffer.FromPointer, FromMemory) and pass it.",
                     paramName);
         }
     }
@@ -187,7 +190,9 @@ internal static unsafe class PythonConvert
             return (T)(object)IsTrue(borrowed);
         if (typeof(T) == typeof(string))
             return (T)(object)ToStringExact(borrowed);
-        return ThrowHelper.ThrowNotSupported<T>($"Python objects convert to long, int, ulong, double, float, bool, string, PythonObject or object, not {typeof(T)}.");
+        if (PythonArrayConvert.IsArrayTarget(typeof(T)))
+            return (T)PythonArrayConvert.FromPython(borrowed, typeof(T));
+        return ThrowHelper.ThrowNotSupported<T>($"Python objects convert to long, int, ulong, double, float, bool, string, PythonObject, object, or arrays of numbers (double[], int[,], ...: a copy through numpy.asarray), not {typeof(T)}; for a view without copying, use AsNdBuffer().");
     }
 
     internal static long ToInt64(nint o)

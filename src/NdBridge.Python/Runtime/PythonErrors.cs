@@ -44,7 +44,7 @@ internal static unsafe class PythonErrors
             var formatted = FormatException(type, value, traceback) ?? (message.Length == 0 ? typeName : typeName + ": " + message);
             // When Python is the host, the object goes back to Python unchanged if the exception leaves a hosted call.
             var original = value != 0 && PythonRuntime.IsCurrentHostedByPython ? PythonObject.FromBorrowedReference(value) : null;
-            return new PythonException(typeName, message, formatted) { Original = original };
+            return new PythonException(typeName, message, formatted, MroNames(type)) { Original = original };
         }
         finally
         {
@@ -65,7 +65,38 @@ internal static unsafe class PythonErrors
             CPython.PyErr_SetString(CPython.PyExc_RuntimeError, message);
     }
 
-    private static string TypeName(nint type)
+    /// <summary>The qualified names of a class's <c>__mro__</c> (itself first), or null when it has none. Needs the GIL.</summary>
+    internal static string[]? MroNames(nint type)
+    {
+        fixed (byte* name = "__mro__\0"u8)
+        {
+            var mro = CPython.PyObject_GetAttrString(type, name);
+            if (mro == 0)
+            {
+                CPython.PyErr_Clear();
+                return null;
+            }
+            try
+            {
+                var count = CPython.PyTuple_Size(mro);
+                if (count < 0)
+                {
+                    CPython.PyErr_Clear();
+                    return null;
+                }
+                var names = new string[count];
+                for (nint i = 0; i < count; i++)
+                    names[i] = TypeName(CPython.PyTuple_GetItem(mro, i)); // borrowed; i is in range
+                return names;
+            }
+            finally
+            {
+                CPython.Py_DecRef(mro);
+            }
+        }
+    }
+
+    internal static string TypeName(nint type)
     {
         var name = AttributeString(type, "__qualname__") ?? AttributeString(type, "__name__") ?? "<unknown exception type>";
         var module = AttributeString(type, "__module__");

@@ -75,11 +75,11 @@ public sealed class PythonInstallation
         PythonInstallation? found;
         if (!string.IsNullOrEmpty(pythonPath))
         {
-            found = TryCandidate(pythonPath, "option", attempts);
+            found = TryCandidate(OnPath(pythonPath, pathVariable), "option", attempts);
         }
         else if (!string.IsNullOrEmpty(environmentValue))
         {
-            found = TryCandidate(environmentValue, EnvironmentVariable, attempts);
+            found = TryCandidate(OnPath(environmentValue, pathVariable), EnvironmentVariable, attempts);
         }
         else
         {
@@ -111,11 +111,27 @@ public sealed class PythonInstallation
         throw new PythonNotFoundException(message, attempts);
     }
 
+    // A bare name (python3.11) is looked up on PATH, as a shell would; a name not found there stays as given.
+    private static string OnPath(string path, string? pathVariable)
+    {
+        if (path.Contains(Path.DirectorySeparatorChar) || path.Contains(Path.AltDirectorySeparatorChar))
+            return path;
+        foreach (var directory in (pathVariable ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, path);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return path;
+    }
+
     private static PythonInstallation? TryCandidate(string path, string source, List<string> attempts)
     {
         if (!File.Exists(path))
         {
-            attempts.Add($"{path} (from {source}): no such file");
+            attempts.Add(path.Contains(Path.DirectorySeparatorChar)
+                ? $"{path} (from {source}): no such file"
+                : $"{path} (from {source}): a bare name, not found in any directory on PATH");
             return null;
         }
         return LooksLikeLibrary(path)

@@ -21,7 +21,7 @@ public sealed partial class NdBuffer
     public BufferedRunEnumerator<T> EnumerateBuffered<T>(Span<T> scratch, bool preserveOrder = true) where T : unmanaged
     {
         if (IsReadOnly)
-            ThrowHelper.ThrowReadOnly();
+            ThrowHelper.ThrowReadOnly($"EnumerateBuffered<{ElementType<T>.Name}>", $"read it with EnumerateReadOnlyBuffered<{ElementType<T>.Name}>(scratch), or enumerate a writable copy (ToContiguous())");
         return new BufferedRunEnumerator<T>(this, CreateBufferedWalker(scratch, preserveOrder, writeBack: true));
     }
 

@@ -16,7 +16,7 @@ public sealed unsafe partial class NdBuffer
         if (destination is null)
             ThrowHelper.ThrowArgumentNull(nameof(destination));
         if (destination.IsReadOnly)
-            ThrowHelper.ThrowReadOnly();
+            ThrowHelper.ThrowReadOnly("CopyTo(destination)", "copy into a writable buffer (NdBuffer.Allocate, or the destination's ToContiguous())");
         if (!Shape.SequenceEqual(destination.Shape))
             ThrowHelper.ThrowShapeMismatch(nameof(destination), Shape, destination.Shape);
         if (ItemSize != destination.ItemSize || !FormatLeaves.TryGetSwapLeaves(Format, destination.Format, out SwapLeaf[] swapLeaves))
@@ -87,7 +87,7 @@ public sealed unsafe partial class NdBuffer
     {
         char orderCode = OrderCode(order);
         if (IsReadOnly)
-            ThrowHelper.ThrowReadOnly();
+            ThrowHelper.ThrowReadOnly("CopyFrom", "fill a writable copy instead (ToContiguous() gives one)");
         Hold();
         try
         {
@@ -172,22 +172,28 @@ public sealed unsafe partial class NdBuffer
     /// The innermost contiguous runs of the elements as writable spans, after merging dimensions that are
     /// contiguous with each other, so <c>TensorPrimitives</c> can work on each. Runs longer than a span holds are
     /// split. <typeparamref name="T"/> must match the format in native byte order (or be <see cref="byte"/>,
-    /// which gives the raw bytes of any format) and every run must be aligned to it. Valid while this buffer is
-    /// undisposed and reachable.
+    /// which gives the raw bytes of any format) and every run must be aligned to it. The enumeration holds the memory
+    /// until it ends (see <see cref="RunEnumerator{T}"/>).
     /// </summary>
-    /// <param name="preserveOrder">True: the runs, concatenated, are the elements in C order. False: memory
-    /// order (dimensions sorted by stride, reversed ones walked forwards), which gives longer runs.</param>
-    public RunEnumerator<T> EnumerateRuns<T>(bool preserveOrder = true) where T : unmanaged
+    /// <param name="preserveOrder">False (the default): memory order — dimensions sorted by stride, reversed ones walked
+    /// forwards, contiguous ones merged — the fewest and longest runs (<c>a[:, ::-1]</c> of 6×6 is one run, a
+    /// Fortran-ordered array one run). True: logical order, the runs concatenated are the elements in C order.</param>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    public RunEnumerator<T> EnumerateRuns<T>(bool preserveOrder = false) where T : unmanaged
     {
         if (IsReadOnly)
-            ThrowHelper.ThrowReadOnly();
-        return new RunEnumerator<T>(this, CreateRunWalker<T>(preserveOrder));
+            ThrowHelper.ThrowReadOnly($"EnumerateRuns<{ElementType<T>.Name}>", $"read it with EnumerateReadOnlyRuns<{ElementType<T>.Name}>(), or enumerate a writable copy (ToContiguous())");
+        var runs = CreateRunWalker<T>(preserveOrder);
+        return new RunEnumerator<T>(RunLease.Take(this), null, runs);
     }
 
     /// <summary>The read-only twin of <see cref="EnumerateRuns{T}"/>, for read-only buffers too.</summary>
     /// <param name="preserveOrder">As in <see cref="EnumerateRuns{T}"/>.</param>
-    public ReadOnlyRunEnumerator<T> EnumerateReadOnlyRuns<T>(bool preserveOrder = true) where T : unmanaged =>
-        new(this, CreateRunWalker<T>(preserveOrder));
+    public ReadOnlyRunEnumerator<T> EnumerateReadOnlyRuns<T>(bool preserveOrder = false) where T : unmanaged
+    {
+        var runs = CreateRunWalker<T>(preserveOrder);
+        return new ReadOnlyRunEnumerator<T>(RunLease.Take(this), null, runs);
+    }
 
     private RawRunEnumerator CreateRunWalker<T>(bool preserveOrder) where T : unmanaged
     {

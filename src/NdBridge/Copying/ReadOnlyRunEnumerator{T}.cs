@@ -5,17 +5,19 @@ namespace NdBridge;
 
 /// <summary>
 /// Enumerates an <see cref="NdBuffer"/>'s innermost contiguous runs as <see cref="ReadOnlySpan{T}"/>
-/// (<see cref="NdBuffer.EnumerateReadOnlyRuns{T}"/>). Use with <c>foreach</c>.
+/// (<see cref="NdBuffer.EnumerateReadOnlyRuns{T}"/>). Use with <c>foreach</c>; the lifetime rules of <see cref="RunEnumerator{T}"/>.
 /// </summary>
 /// <typeparam name="T">The element type, or <see cref="byte"/> for raw bytes.</typeparam>
 public ref struct ReadOnlyRunEnumerator<T> where T : unmanaged
 {
-    private readonly NdBuffer? _buffer;
+    // A RunLease (an NdBuffer's enumeration) or a span's NdBuffer: passed to every step, which keeps it reachable.
+    private readonly object? _owner;
     private RawRunEnumerator _runs;
 
-    internal ReadOnlyRunEnumerator(NdBuffer? buffer, RawRunEnumerator runs)
+    // `lease` holds an NdBuffer's memory for the enumeration; `keepAlive` is a span's buffer (the span's own guarantee).
+    internal ReadOnlyRunEnumerator(RunLease? lease, object? keepAlive, RawRunEnumerator runs)
     {
-        _buffer = buffer;
+        _owner = (object?)lease ?? keepAlive;
         _runs = runs;
     }
 
@@ -26,5 +28,8 @@ public ref struct ReadOnlyRunEnumerator<T> where T : unmanaged
     public readonly ReadOnlyRunEnumerator<T> GetEnumerator() => this;
 
     /// <inheritdoc cref="RunEnumerator{T}.MoveNext"/>
-    public bool MoveNext() => RunAlignment.MoveNext<T>(_buffer, ref _runs);
+    public bool MoveNext() => RunAlignment.MoveNext<T>(_owner, ref _runs);
+
+    /// <inheritdoc cref="RunEnumerator{T}.Dispose"/>
+    public readonly void Dispose() => (_owner as RunLease)?.Release();
 }

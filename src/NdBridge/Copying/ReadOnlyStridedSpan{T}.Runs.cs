@@ -6,6 +6,6 @@ namespace NdBridge;
 public readonly ref partial struct ReadOnlyStridedSpan<T>
 {
     /// <inheritdoc cref="StridedSpan{T}.EnumerateRuns(bool)"/>
-    public ReadOnlyRunEnumerator<T> EnumerateRuns(bool preserveOrder = true) =>
-        new(null, new RawRunEnumerator(ref Unsafe.As<T, byte>(ref _origin), Shape, Unsafe.SizeOf<T>(), ByteStrides, default, preserveOrder));
+    public ReadOnlyRunEnumerator<T> EnumerateRuns(bool preserveOrder = false) =>
+        new(null, _buffer, new RawRunEnumerator(ref Unsafe.As<T, byte>(ref _origin), Shape, Unsafe.SizeOf<T>(), ByteStrides, default, preserveOrder));
 }

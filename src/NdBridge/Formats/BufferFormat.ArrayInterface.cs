@@ -38,24 +38,68 @@ public sealed partial class BufferFormat
         };
     }
 
-    /// <summary>Reads a NumPy <c>__array_interface__</c> typestr (<c>&lt;f8</c>, <c>|b1</c>, <c>&gt;i4</c>, <c>|S3</c>,
-    /// <c>&lt;U2</c>, <c>|O</c>, <c>|V16</c>); <c>|V<i>n</i></c> becomes <c><i>n</i>x</c>, n bytes with no fields.</summary>
+    /// <summary>
+    /// Reads a NumPy type as <c>numpy.dtype(...)</c> accepts it for the types NdBridge can represent: an
+    /// <c>__array_interface__</c> typestr (<c>&lt;f8</c>, <c>f4</c>, <c>|b1</c>, <c>&gt;i4</c>, <c>|S3</c>, <c>&lt;U2</c>,
+    /// <c>|O</c>, <c>|V16</c>), a one-character type code with an optional byte order (<c>d</c>, <c>&gt;i</c>, <c>?</c>),
+    /// or a scalar type name (<c>float32</c>, <c>int64</c>, <c>double</c>, <c>intc</c>, <c>bool</c>); <c>|V<i>n</i></c>
+    /// becomes <c><i>n</i>x</c>, n bytes with no fields.
+    /// </summary>
     /// <param name="typestr">The type string.</param>
     /// <returns>The equivalent format.</returns>
-    /// <exception cref="ArgumentException">The typestr is malformed, or a type PEP 3118 cannot express
-    /// (datetimes, a non-native <c>long double</c>).</exception>
+    /// <exception cref="ArgumentException">The string is not a NumPy type, or names one PEP 3118 cannot express
+    /// (datetimes and timedeltas, unsized <c>S</c>/<c>U</c>/<c>V</c>, a non-native <c>long double</c>): the message names it.</exception>
     public static BufferFormat FromTypestr(string typestr)
     {
         ArgumentNullException.ThrowIfNull(typestr);
         string? error = TryFromTypestr(typestr, out var result);
         if (error is not null)
-            ThrowHelper.ThrowArgument($"Typestr '{typestr}': {error}", nameof(typestr));
+            ThrowHelper.ThrowArgument($"Typestr '{typestr}': {error}. NumPy types are written as a typestr ('<f8'), a type code ('d') or a name ('float64').", nameof(typestr));
         return result!;
     }
+
+    // NumPy's scalar type names (in numpy.sctypeDict of NumPy 1.24 and 2.x alike), as typestrs of this platform
+    // (x86-64 and arm64 Linux: C long 8 bytes, long double 16), or why NdBridge cannot represent them.
+    private static readonly Dictionary<string, string> s_numPyTypeNames = new(StringComparer.Ordinal)
+    {
+        ["bool"] = "|b1",
+        ["int8"] = "|i1", ["int16"] = "=i2", ["int32"] = "=i4", ["int64"] = "=i8",
+        ["uint8"] = "|u1", ["uint16"] = "=u2", ["uint32"] = "=u4", ["uint64"] = "=u8",
+        ["float16"] = "=f2", ["float32"] = "=f4", ["float64"] = "=f8", ["float128"] = "=f16",
+        ["complex64"] = "=c8", ["complex128"] = "=c16", ["complex256"] = "=c32",
+        ["byte"] = "|i1", ["ubyte"] = "|u1", ["short"] = "=i2", ["ushort"] = "=u2", ["intc"] = "=i4", ["uintc"] = "=u4",
+        ["long"] = "=i8", ["ulong"] = "=u8", ["longlong"] = "=i8", ["ulonglong"] = "=u8", ["intp"] = "=i8", ["uintp"] = "=u8",
+        ["int_"] = "=i8", ["int"] = "=i8", ["uint"] = "=u8",
+        ["half"] = "=f2", ["single"] = "=f4", ["double"] = "=f8", ["float"] = "=f8", ["longdouble"] = "=f16",
+        ["csingle"] = "=c8", ["cdouble"] = "=c16", ["complex"] = "=c16", ["clongdouble"] = "=c32",
+        ["object"] = "|O",
+        ["bytes"] = "|S0", ["str"] = "=U0", ["void"] = "|V0",
+    };
+
+    // NumPy's one-character type codes (numpy.sctypeDict), which also take a byte-order prefix: '>i', '=d'.
+    // 'n' and 'N' (intp, uintp) are NumPy 2's; NumPy 1.x refuses them. The core knows no NumPy version, so it takes the union.
+    private static readonly Dictionary<char, string> s_numPyTypeCodes = new()
+    {
+        ['?'] = "b1", ['b'] = "i1", ['B'] = "u1", ['h'] = "i2", ['H'] = "u2", ['i'] = "i4", ['I'] = "u4",
+        ['l'] = "i8", ['L'] = "u8", ['q'] = "i8", ['Q'] = "u8", ['p'] = "i8", ['P'] = "u8", ['n'] = "i8", ['N'] = "u8",
+        ['e'] = "f2", ['f'] = "f4", ['d'] = "f8", ['g'] = "f16", ['F'] = "c8", ['D'] = "c16", ['G'] = "c32",
+        ['O'] = "O", ['c'] = "S1", ['S'] = "S0", ['a'] = "S0", ['U'] = "U0", ['V'] = "V0",
+    };
 
     private static string? TryFromTypestr(string typestr, out BufferFormat? result)
     {
         result = null;
+        if (typestr is "datetime64" or "timedelta64")
+            return $"NumPy's {typestr} has no PEP 3118 form";
+        if (s_numPyTypeNames.TryGetValue(typestr, out var named))
+            typestr = named;
+        // The byte order is optional, as numpy.dtype('f4') has it: native.
+        if (typestr.Length > 0 && typestr[0] is not ('<' or '>' or '|' or '='))
+            typestr = "=" + typestr;
+        if (typestr.Length == 2 && s_numPyTypeCodes.TryGetValue(typestr[1], out var coded))
+            typestr = typestr[0] + coded;
+        if (typestr.Length >= 2 && typestr[1] is 'M' or 'm')
+            return $"NumPy's {(typestr[1] == 'M' ? "datetime64" : "timedelta64")} ('{typestr[1..]}') has no PEP 3118 form";
         if (typestr.Length < 2)
             return "expected a byte-order character ('<', '>', '|', '='), a type character and a size";
         char orderChar = typestr[0];
@@ -100,7 +144,7 @@ public sealed partial class BufferFormat
                 result = CreateRecord(s_noFields, size, size);
                 return null;
             default:
-                return $"unknown type '{code}' with size {(hasSize ? size.ToString(CultureInfo.InvariantCulture) : "(none)")}";
+                return $"not a NumPy type NdBridge can represent (unknown type '{code}' with size {(hasSize ? size.ToString(CultureInfo.InvariantCulture) : "(none)")})";
         }
         result = CreateScalar(kind, size, order);
         return null;

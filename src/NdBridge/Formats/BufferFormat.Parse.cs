@@ -453,6 +453,9 @@ public sealed partial class BufferFormat
                 if (close == _pos + 1)
                     return Refuse(_pos, "empty field name");
                 name = _s.Substring(_pos + 1, close - _pos - 1);
+                // An exported format is a C string: a NUL would cut it there.
+                if (name.IndexOf('\0') is var nul and >= 0)
+                    return Refuse(_pos + 1 + nul, "a NUL character inside a field name (a format is a C string, cut at the NUL)");
                 frame.Names ??= new HashSet<string>(StringComparer.Ordinal);
                 if (!frame.Names.Add(name))
                     return Refuse(_pos + 1, $"duplicate field name '{name}'");

@@ -212,7 +212,10 @@ public sealed partial class StridedLayout : IEquatable<StridedLayout>
     /// <summary>Whether the layout has no element.</summary>
     public bool IsEmpty => ElementCount == 0;
 
-    /// <summary>The bytes the elements would occupy packed: <c>ElementCount * ItemSize</c> (the <c>len</c> of a <c>Py_buffer</c>).</summary>
+    /// <summary>
+    /// The bytes the elements would occupy packed: <c>ElementCount * ItemSize</c> (the <c>len</c> of a <c>Py_buffer</c>).
+    /// Not the memory a strided layout needs: that is <see cref="ByteSpan"/> (from <see cref="LowestByteOffset"/> to <see cref="EndByteOffset"/>).
+    /// </summary>
     public nint ByteLength => ElementCount * ItemSize;
 
     /// <summary>
@@ -227,7 +230,10 @@ public sealed partial class StridedLayout : IEquatable<StridedLayout>
     /// </summary>
     public nint EndByteOffset { get; }
 
-    /// <summary>The bytes between <see cref="LowestByteOffset"/> and <see cref="EndByteOffset"/>.</summary>
+    /// <summary>
+    /// The bytes between <see cref="LowestByteOffset"/> and <see cref="EndByteOffset"/>: the memory the layout reaches, which a
+    /// pointer source must hold (padding and gaps included; <see cref="ByteLength"/> counts only the elements packed).
+    /// </summary>
     public nint ByteSpan => EndByteOffset - LowestByteOffset;
 
     /// <summary>Whether the layout is C-contiguous, as <c>PyBuffer_IsContiguous(view, 'C')</c>.</summary>
@@ -300,7 +306,7 @@ public sealed partial class StridedLayout : IEquatable<StridedLayout>
         if (IsIndirect)
             ThrowHelper.ThrowArgument("An indirect layout (suboffsets >= 0) cannot be proven inside an extent: use the Dangerous entry point.", paramName);
         if (!FitsInExtent(originByteOffset, extentByteLength))
-            ThrowHelper.ThrowOutsideExtent(paramName, LowestByteOffset, EndByteOffset, originByteOffset, extentByteLength);
+            ThrowHelper.ThrowOutsideExtent(paramName, LowestByteOffset, EndByteOffset, originByteOffset, extentByteLength, ByteLength);
     }
 
     /// <summary>

@@ -21,8 +21,16 @@ public sealed unsafe partial class NdBuffer
     /// <param name="order">C (row-major) or F (column-major).</param>
     /// <param name="readOnly">Whether writes are refused.</param>
     public static NdBuffer FromArray<T>(T[] array, ReadOnlySpan<nint> shape, MemoryOrder order = MemoryOrder.C, bool readOnly = false)
-        where T : unmanaged =>
-        FromArray(array, BufferFormat.Of<T>(), StridedLayout.CreateContiguous(shape, sizeof(T), order), 0, readOnly);
+        where T : unmanaged
+    {
+        if (array is null)
+            ThrowHelper.ThrowArgumentNull(nameof(array));
+        var layout = StridedLayout.CreateContiguous(shape, sizeof(T), order);
+        if (layout.ElementCount > array.LongLength)
+            ThrowHelper.ThrowArgument($"The shape {StridedLayout.FormatTuple(shape)} needs {layout.ElementCount} elements; the array has {array.LongLength}: " +
+                "pass a shape whose product is at most the array's length, or a larger array.", nameof(shape));
+        return FromArray(array, BufferFormat.Of<T>(), layout, 0, readOnly);
+    }
 
     /// <summary>Pins an array and views it with any direct layout, proven inside the array before anything is pinned.</summary>
     /// <param name="array">The array whose bytes are the extent.</param>

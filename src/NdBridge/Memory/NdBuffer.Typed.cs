@@ -8,22 +8,46 @@ public sealed unsafe partial class NdBuffer
     /// <summary>
     /// A writable typed view. Granted only when <typeparamref name="T"/> matches the format in native byte order,
     /// the buffer is direct (no suboffsets) and writable, and every element is aligned to <c>alignof(T)</c>;
-    /// otherwise <see cref="InvalidOperationException"/> naming both sides and the way out. Valid while this
-    /// buffer is undisposed and reachable.
+    /// otherwise <see cref="InvalidOperationException"/> naming both sides and the way out. The span keeps this
+    /// buffer reachable, and from now on <see cref="Dispose"/> leaves the release of the memory to the finalizer,
+    /// so no use of the span reaches freed memory (see <see cref="StridedSpan{T}"/> for what stays the caller's duty).
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
     public StridedSpan<T> AsStridedSpan<T>() where T : unmanaged
     {
         if (!CanViewAs<T>(writable: true, out var reason))
             ThrowHelper.ThrowTypedViewRefused(reason);
-        return new StridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout);
+        MarkSpansHandedOut();
+        return new StridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout, this);
     }
 
-    /// <summary>A read-only typed view; the rules of <see cref="AsStridedSpan{T}"/> except writability.</summary>
+    /// <summary>A read-only typed view; the rules and guarantees of <see cref="AsStridedSpan{T}"/> except writability.</summary>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
     public ReadOnlyStridedSpan<T> AsReadOnlyStridedSpan<T>() where T : unmanaged
     {
         if (!CanViewAs<T>(writable: false, out var reason))
             ThrowHelper.ThrowTypedViewRefused(reason);
-        return new ReadOnlyStridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout);
+        MarkSpansHandedOut();
+        return new ReadOnlyStridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout, this);
+    }
+
+    /// <summary>
+    /// A writable typed view for a caller that disposes this buffer itself only after the span's last use (the
+    /// span cannot escape the caller): <see cref="Dispose"/> stays deterministic.
+    /// </summary>
+    internal StridedSpan<T> AsScopedStridedSpan<T>() where T : unmanaged
+    {
+        if (!CanViewAs<T>(writable: true, out var reason))
+            ThrowHelper.ThrowTypedViewRefused(reason);
+        return new StridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout, this);
+    }
+
+    /// <summary>The read-only twin of <see cref="AsScopedStridedSpan{T}"/>.</summary>
+    internal ReadOnlyStridedSpan<T> AsScopedReadOnlyStridedSpan<T>() where T : unmanaged
+    {
+        if (!CanViewAs<T>(writable: false, out var reason))
+            ThrowHelper.ThrowTypedViewRefused(reason);
+        return new ReadOnlyStridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout, this);
     }
 
     /// <summary>Whether a typed view of <typeparamref name="T"/> would be granted, and if not, why.</summary>
@@ -97,27 +121,71 @@ public sealed unsafe partial class NdBuffer
 
     /// <summary>
     /// Reads one element whatever its alignment (NumPy record fields are often unaligned). <typeparamref name="T"/>
-    /// must match the format in native byte order.
+    /// must match the format in native byte order. Holds the memory during the read, like <see cref="CopyTo(NdBuffer)"/>.
     /// </summary>
     /// <param name="indices">One index per dimension.</param>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed (also when <see cref="Dispose"/> races the call).</exception>
     public T ReadUnaligned<T>(params ReadOnlySpan<nint> indices) where T : unmanaged
     {
         CheckElementType<T>();
-        var value = Unsafe.ReadUnaligned<T>(DangerousGetElementPointer(indices));
-        GC.KeepAlive(this);
-        return value;
+        Hold();
+        try
+        {
+            return Unsafe.ReadUnaligned<T>(DangerousGetElementPointer(indices));
+        }
+        finally
+        {
+            Unhold();
+        }
     }
 
-    /// <summary>Writes one element whatever its alignment; refused on read-only buffers.</summary>
+    /// <summary>Writes one element whatever its alignment; refused on read-only buffers. Holds the memory during the write.</summary>
     /// <param name="value">The value.</param>
     /// <param name="indices">One index per dimension.</param>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed (also when <see cref="Dispose"/> races the call).</exception>
     public void WriteUnaligned<T>(T value, params ReadOnlySpan<nint> indices) where T : unmanaged
     {
         CheckElementType<T>();
         if (IsReadOnly)
-            ThrowHelper.ThrowReadOnly();
-        Unsafe.WriteUnaligned(DangerousGetElementPointer(indices), value);
-        GC.KeepAlive(this);
+            ThrowHelper.ThrowReadOnly("WriteUnaligned", "read it with ReadUnaligned, or write into a writable copy (ToContiguous())");
+        Hold();
+        try
+        {
+            Unsafe.WriteUnaligned(DangerousGetElementPointer(indices), value);
+        }
+        finally
+        {
+            Unhold();
+        }
+    }
+
+    // What to ask for instead: the .NET type of a scalar format, or how to describe a record.
+    private string MatchingTypeAdvice()
+    {
+        var matching = Format.Kind == BufferFormatKind.Scalar ? (Format.ScalarKind, Format.ItemSize) switch
+        {
+            (ScalarKind.Boolean, 1) => "bool",
+            (ScalarKind.SignedInteger, 1) => "sbyte",
+            (ScalarKind.SignedInteger, 2) => "short",
+            (ScalarKind.SignedInteger, 4) => "int",
+            (ScalarKind.SignedInteger, 8) => "long",
+            (ScalarKind.UnsignedInteger, 1) => "byte",
+            (ScalarKind.UnsignedInteger, 2) => "ushort",
+            (ScalarKind.UnsignedInteger, 4) => "uint",
+            (ScalarKind.UnsignedInteger, 8) => "ulong",
+            (ScalarKind.Float, 2) => "Half",
+            (ScalarKind.Float, 4) => "float",
+            (ScalarKind.Float, 8) => "double",
+            (ScalarKind.Complex, 16) => "System.Numerics.Complex",
+            _ => null,
+        } : null;
+        if (matching is not null)
+            return Format.IsNativeByteOrder
+                ? $"its elements are {matching}: ask for {matching}"
+                : $"its elements are non-native {matching}: copy them with ToContiguous(MemoryOrder.C, BufferFormat.Of<{matching}>()) and ask for {matching}";
+        return Format.Kind == BufferFormatKind.Record
+            ? "ask for a struct whose BufferFormat.Of<T>() has the same fields at the same offsets, or read the bytes (EnumerateReadOnlyRuns<byte>, ToByteArray)"
+            : "no .NET type matches it: read the bytes (EnumerateReadOnlyRuns<byte>, ToByteArray)";
     }
 
     private void CheckElementType<T>() where T : unmanaged
@@ -133,8 +201,8 @@ public sealed unsafe partial class NdBuffer
         if (!Format.Describes<T>())
         {
             return Format.DescribesIgnoringByteOrder<T>()
-                ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy"
-                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes)";
+                ? $"format '{Format}' ({Format.Describe()}) does not match {name}: use the byte-order copy, ToContiguous(MemoryOrder.C, BufferFormat.Of<{name}>())"
+                : $"format '{Format}' ({Format.Describe()}, {Format.ItemSize} bytes) does not match {name} ({size} bytes): {MatchingTypeAdvice()}";
         }
         return ItemSize == size ? null : $"item size {ItemSize} bytes (format '{Format}', {Format.Describe()}) does not match {name} ({size} bytes)";
     }

@@ -8,9 +8,15 @@ namespace NdBridge;
 /// is unpinned or freed once, when the last of them is released.
 /// </summary>
 /// <remarks>
-/// Dispose buffers you create; an undisposed buffer's hold is released by its finalizer (a safety net that
-/// never blocks). Typed views (<see cref="AsStridedSpan{T}"/>) are valid only while the buffer is undisposed
-/// and reachable: keep it in a <c>using</c> while they are in use.
+/// <para>Dispose buffers you create; an undisposed buffer's hold is released by its finalizer (a safety net that
+/// never blocks).</para>
+/// <para>Typed views never reach freed memory. A <see cref="StridedSpan{T}"/> or <see cref="ReadOnlyStridedSpan{T}"/>
+/// references its buffer, so the garbage collector keeps the buffer while a span is used; and once a buffer has
+/// handed out a span, <see cref="Dispose"/> marks it disposed (new views and copies throw
+/// <see cref="ObjectDisposedException"/>) but leaves its hold on the memory to the finalizer, which runs only when
+/// no span can reach the buffer. Run enumerators (<see cref="EnumerateRuns{T}"/>) hold their own lease on the memory
+/// from their creation until they are disposed (<c>foreach</c> does) or finish, so enumerating alone keeps
+/// <see cref="Dispose"/> deterministic.</para>
 /// </remarks>
 public sealed unsafe partial class NdBuffer : IDisposable
 {
@@ -18,7 +24,9 @@ public sealed unsafe partial class NdBuffer : IDisposable
     private readonly byte* _origin;
     private readonly byte* _extentStart;
     private readonly nint _extentByteLength;
+    private int _disposed;
     private int _released;
+    private int _spansHandedOut;
 
     // Takes over one holder already acquired on `owner`. When extentStart is null the layout is trusted.
     private NdBuffer(NdMemoryOwner owner, byte* origin, byte* extentStart, nint extentByteLength,
@@ -33,7 +41,7 @@ public sealed unsafe partial class NdBuffer : IDisposable
         IsReadOnly = readOnly;
     }
 
-    /// <summary>Releases this buffer's hold if it was never disposed. Never blocks.</summary>
+    /// <summary>Releases this buffer's hold if it was never disposed, or was disposed after handing out spans. Never blocks.</summary>
     ~NdBuffer()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
@@ -65,7 +73,7 @@ public sealed unsafe partial class NdBuffer : IDisposable
     public nint ByteLength => Layout.ByteLength;
 
     /// <summary>Whether <see cref="Dispose"/> was called (or the finalizer ran).</summary>
-    public bool IsDisposed => Volatile.Read(ref _released) != 0;
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>
     /// Whether the memory's bounds are known, so the layout was proven inside them. False for memory
@@ -95,14 +103,30 @@ public sealed unsafe partial class NdBuffer : IDisposable
     /// <summary>Adds a holder on the memory for something that outlives this object (a Python export); false once released.</summary>
     internal bool TryAcquireOwner() => !IsDisposed && _owner.TryAcquire();
 
-    /// <summary>Releases this buffer's hold on the memory; the memory stays while other buffers, views or exports hold it.</summary>
+    /// <summary>
+    /// Releases this buffer's hold on the memory; the memory stays while other buffers, views, run enumerations or
+    /// exports hold it. If this buffer handed out a typed span, the hold is released by the finalizer instead, once
+    /// no span can reach this buffer (see the remarks of <see cref="NdBuffer"/>).
+    /// </summary>
     public void Dispose()
     {
+        // Full fences on both sides (here and in MarkSpansHandedOut): either a span being made sees the buffer
+        // disposed and throws, or this sees the span and defers.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || Interlocked.CompareExchange(ref _spansHandedOut, 0, 0) != 0)
+            return;
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
             GC.SuppressFinalize(this);
             _owner.Release();
         }
+    }
+
+    /// <summary>Records that a typed span over this buffer may exist, so <see cref="Dispose"/> leaves the release to the finalizer.</summary>
+    internal void MarkSpansHandedOut()
+    {
+        if (Volatile.Read(ref _spansHandedOut) == 0)
+            Interlocked.Exchange(ref _spansHandedOut, 1);
+        ThrowIfDisposed();
     }
 
     /// <summary>Describes the buffer: format, layout, read-only flag.</summary>

@@ -26,7 +26,7 @@ public readonly ref partial struct ReadOnlyStridedSpan<T>
 
     /// <inheritdoc cref="StridedSpan{T}.FromTensorSpan"/>
     public static ReadOnlyStridedSpan<T> FromTensorSpan(ReadOnlyTensorSpan<T> tensor) =>
-        new(ref Unsafe.AsRef(in tensor.GetPinnableReference()), StridedSpanShared<T>.LayoutOf(tensor.Lengths, tensor.Strides, nameof(tensor)));
+        new(ref Unsafe.AsRef(in tensor.GetPinnableReference()), StridedSpanShared<T>.LayoutOf(tensor.Lengths, tensor.Strides, nameof(tensor)), null);
 
     /// <inheritdoc cref="StridedSpan{T}.op_Implicit(TensorSpan{T})"/>
     public static implicit operator ReadOnlyStridedSpan<T>(ReadOnlyTensorSpan<T> tensor) => FromTensorSpan(tensor);

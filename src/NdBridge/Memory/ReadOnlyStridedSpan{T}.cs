@@ -4,18 +4,21 @@ using System.Runtime.InteropServices;
 namespace NdBridge;
 
 /// <summary>
-/// A typed, read-only, N-dimensional view of strided memory: the read-only twin of <see cref="StridedSpan{T}"/>.
+/// A typed, read-only, N-dimensional view of strided memory: the read-only twin of <see cref="StridedSpan{T}"/>,
+/// with the same guarantees and the same duties left to the caller (see its remarks).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 public readonly ref partial struct ReadOnlyStridedSpan<T> where T : unmanaged
 {
     private readonly ref T _origin;
     private readonly StridedLayout? _layout;
+    private readonly NdBuffer? _buffer;
 
-    internal ReadOnlyStridedSpan(ref T origin, StridedLayout layout)
+    internal ReadOnlyStridedSpan(ref T origin, StridedLayout layout, NdBuffer? buffer)
     {
         _origin = ref origin;
         _layout = layout;
+        _buffer = buffer;
     }
 
     /// <inheritdoc cref="StridedSpan{T}.Empty"/>
@@ -40,16 +43,48 @@ public readonly ref partial struct ReadOnlyStridedSpan<T> where T : unmanaged
     public bool IsEmpty => Layout.IsEmpty;
 
     /// <inheritdoc cref="StridedSpan{T}.this[nint]"/>
-    public ref readonly T this[nint index] => ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, index));
+    public ref readonly T this[nint index]
+    {
+        get
+        {
+            ref readonly var element = ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, index));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <inheritdoc cref="StridedSpan{T}.this[nint, nint]"/>
-    public ref readonly T this[nint row, nint column] => ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, row, column));
+    public ref readonly T this[nint row, nint column]
+    {
+        get
+        {
+            ref readonly var element = ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, row, column));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <inheritdoc cref="StridedSpan{T}.this[nint, nint, nint]"/>
-    public ref readonly T this[nint i, nint j, nint k] => ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(i, j, k));
+    public ref readonly T this[nint i, nint j, nint k]
+    {
+        get
+        {
+            ref readonly var element = ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(i, j, k));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <inheritdoc cref="StridedSpan{T}.this[ReadOnlySpan{nint}]"/>
-    public ref readonly T this[params ReadOnlySpan<nint> indices] => ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(indices));
+    public ref readonly T this[params ReadOnlySpan<nint> indices]
+    {
+        get
+        {
+            ref readonly var element = ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(indices));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <inheritdoc cref="StridedSpan{T}.DangerousGetReference"/>
     public ref readonly T DangerousGetReference() => ref _origin;
@@ -62,21 +97,21 @@ public readonly ref partial struct ReadOnlyStridedSpan<T> where T : unmanaged
     public ReadOnlyStridedSpan<T> Slice(int dimension, nint? start, nint? stop, nint step = 1)
     {
         var layout = Layout.Slice(dimension, start, stop, step, out var originByteOffset);
-        return new ReadOnlyStridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout);
+        return new ReadOnlyStridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout, _buffer);
     }
 
     /// <inheritdoc cref="StridedSpan{T}.Index"/>
     public ReadOnlyStridedSpan<T> Index(int dimension, nint index)
     {
         var layout = Layout.Index(dimension, index, out var originByteOffset);
-        return new ReadOnlyStridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout);
+        return new ReadOnlyStridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout, _buffer);
     }
 
     /// <inheritdoc cref="StridedSpan{T}.Transpose"/>
-    public ReadOnlyStridedSpan<T> Transpose() => new(ref _origin, Layout.Transpose());
+    public ReadOnlyStridedSpan<T> Transpose() => new(ref _origin, Layout.Transpose(), _buffer);
 
     /// <inheritdoc cref="StridedSpan{T}.Permute"/>
-    public ReadOnlyStridedSpan<T> Permute(params ReadOnlySpan<int> axes) => new(ref _origin, Layout.Permute(axes));
+    public ReadOnlyStridedSpan<T> Permute(params ReadOnlySpan<int> axes) => new(ref _origin, Layout.Permute(axes), _buffer);
 
     /// <inheritdoc cref="StridedSpan{T}.CopyTo"/>
     public void CopyTo(Span<T> destination)
@@ -92,6 +127,7 @@ public readonly ref partial struct ReadOnlyStridedSpan<T> where T : unmanaged
             for (nint k = 0; k < walker.RunLength; k++)
                 destination[written++] = Unsafe.AddByteOffset(ref first, k * walker.RunByteStride);
         }
+        GC.KeepAlive(_buffer);
     }
 
     /// <inheritdoc cref="StridedSpan{T}.ToArray"/>

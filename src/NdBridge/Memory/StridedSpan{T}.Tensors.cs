@@ -33,7 +33,7 @@ public readonly ref partial struct StridedSpan<T>
     /// <summary>A strided view of the elements of <paramref name="tensor"/> (element strides become byte strides).</summary>
     /// <param name="tensor">Any tensor span.</param>
     public static StridedSpan<T> FromTensorSpan(TensorSpan<T> tensor) =>
-        new(ref tensor.GetPinnableReference(), StridedSpanShared<T>.LayoutOf(tensor.Lengths, tensor.Strides, nameof(tensor)));
+        new(ref tensor.GetPinnableReference(), StridedSpanShared<T>.LayoutOf(tensor.Lengths, tensor.Strides, nameof(tensor)), null);
 
     /// <summary>A strided view of <paramref name="tensor"/>.</summary>
     /// <param name="tensor">Any tensor span.</param>

@@ -9,17 +9,35 @@ namespace NdBridge;
 /// every element is inside the memory, of type <typeparamref name="T"/> in native byte order and aligned)
 /// or from a <see cref="System.Numerics.Tensors.TensorSpan{T}"/>.
 /// </summary>
+/// <remarks>
+/// <para>What a span over an <see cref="NdBuffer"/> guarantees: every element it can index was proven inside the
+/// memory when it was made; the span references its buffer, so the garbage collector does not finalize the buffer
+/// while the span is still used; and <see cref="NdBuffer.Dispose"/>, on any thread, leaves the memory in place until
+/// no span can reach the buffer. So no indexer, slice, copy or enumeration of a span reaches freed memory, whatever
+/// other threads do with the buffer.</para>
+/// <para>What stays the caller's duty: a plain <see cref="Span{T}"/> or <c>ref T</c> taken out of the span
+/// (<see cref="TryGetSpan"/>, <see cref="AsTensorSpan"/>, the runs of <see cref="EnumerateRuns"/>, a stored element reference) does not reference
+/// the buffer: use it only while the span it came from is still used. Writes from several threads to the same
+/// elements are not synchronised. <c>Dangerous…</c> members check nothing. A span made from a
+/// <see cref="System.Numerics.Tensors.TensorSpan{T}"/> has the lifetime of that tensor span's memory.</para>
+/// <para>The price: a buffer that handed out a span releases its memory when the garbage collector finds no span
+/// left, not at <see cref="NdBuffer.Dispose"/>. Run enumeration of the buffer (<see cref="NdBuffer.EnumerateRuns{T}"/>)
+/// needs no span and keeps <see cref="NdBuffer.Dispose"/> deterministic.</para>
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public readonly ref partial struct StridedSpan<T> where T : unmanaged
 {
     private readonly ref T _origin;
     private readonly StridedLayout? _layout;
+    private readonly NdBuffer? _buffer;
 
-    // `layout` is direct, its item size is sizeof(T), and every element it reaches from `origin` is valid and aligned.
-    internal StridedSpan(ref T origin, StridedLayout layout)
+    // `layout` is direct, its item size is sizeof(T), and every element it reaches from `origin` is valid and aligned;
+    // `buffer`, when the memory is an NdBuffer's, is kept reachable by every member that touches the memory.
+    internal StridedSpan(ref T origin, StridedLayout layout, NdBuffer? buffer)
     {
         _origin = ref origin;
         _layout = layout;
+        _buffer = buffer;
     }
 
     /// <summary>An empty one-dimensional span.</summary>
@@ -45,22 +63,54 @@ public readonly ref partial struct StridedSpan<T> where T : unmanaged
 
     /// <summary>The element at <paramref name="index"/> of a one-dimensional view.</summary>
     /// <param name="index">In <c>[0, length)</c>.</param>
-    public ref T this[nint index] => ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, index));
+    public ref T this[nint index]
+    {
+        get
+        {
+            ref var element = ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, index));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <summary>The element at <c>[row, column]</c> of a two-dimensional view.</summary>
     /// <param name="row">In <c>[0, Shape[0])</c>.</param>
     /// <param name="column">In <c>[0, Shape[1])</c>.</param>
-    public ref T this[nint row, nint column] => ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, row, column));
+    public ref T this[nint row, nint column]
+    {
+        get
+        {
+            ref var element = ref Unsafe.AddByteOffset(ref _origin, StridedSpanShared<T>.Offset(Layout, row, column));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <summary>The element at <c>[i, j, k]</c> of a three-dimensional view.</summary>
     /// <param name="i">In <c>[0, Shape[0])</c>.</param>
     /// <param name="j">In <c>[0, Shape[1])</c>.</param>
     /// <param name="k">In <c>[0, Shape[2])</c>.</param>
-    public ref T this[nint i, nint j, nint k] => ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(i, j, k));
+    public ref T this[nint i, nint j, nint k]
+    {
+        get
+        {
+            ref var element = ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(i, j, k));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <summary>The element at <paramref name="indices"/> (one per dimension; none for rank 0).</summary>
     /// <param name="indices">Each in <c>[0, length)</c>.</param>
-    public ref T this[params ReadOnlySpan<nint> indices] => ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(indices));
+    public ref T this[params ReadOnlySpan<nint> indices]
+    {
+        get
+        {
+            ref var element = ref Unsafe.AddByteOffset(ref _origin, Layout.GetByteOffset(indices));
+            GC.KeepAlive(_buffer);
+            return ref element;
+        }
+    }
 
     /// <summary>The element [0, ..., 0] (with negative strides not the lowest address); a null reference's target if empty.</summary>
     public ref T DangerousGetReference() => ref _origin;
@@ -78,7 +128,7 @@ public readonly ref partial struct StridedSpan<T> where T : unmanaged
     public StridedSpan<T> Slice(int dimension, nint? start, nint? stop, nint step = 1)
     {
         var layout = Layout.Slice(dimension, start, stop, step, out var originByteOffset);
-        return new StridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout);
+        return new StridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout, _buffer);
     }
 
     /// <summary>Selects one index of a dimension and drops the dimension.</summary>
@@ -87,15 +137,15 @@ public readonly ref partial struct StridedSpan<T> where T : unmanaged
     public StridedSpan<T> Index(int dimension, nint index)
     {
         var layout = Layout.Index(dimension, index, out var originByteOffset);
-        return new StridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout);
+        return new StridedSpan<T>(ref Unsafe.AddByteOffset(ref _origin, originByteOffset), layout, _buffer);
     }
 
     /// <summary>Reverses the dimensions.</summary>
-    public StridedSpan<T> Transpose() => new(ref _origin, Layout.Transpose());
+    public StridedSpan<T> Transpose() => new(ref _origin, Layout.Transpose(), _buffer);
 
     /// <summary>Reorders the dimensions.</summary>
     /// <param name="axes">A permutation of the dimensions.</param>
-    public StridedSpan<T> Permute(params ReadOnlySpan<int> axes) => new(ref _origin, Layout.Permute(axes));
+    public StridedSpan<T> Permute(params ReadOnlySpan<int> axes) => new(ref _origin, Layout.Permute(axes), _buffer);
 
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
     /// <param name="value">The value.</param>
@@ -121,6 +171,7 @@ public readonly ref partial struct StridedSpan<T> where T : unmanaged
                     Unsafe.AddByteOffset(ref first, k * walker.RunByteStride) = value;
             }
         }
+        GC.KeepAlive(_buffer);
     }
 
     /// <summary>Sets every element to <c>default</c>.</summary>
@@ -151,7 +202,7 @@ public readonly ref partial struct StridedSpan<T> where T : unmanaged
 
     /// <summary>A read-only view of the same elements.</summary>
     /// <param name="span">The writable view.</param>
-    public static implicit operator ReadOnlyStridedSpan<T>(StridedSpan<T> span) => new(ref span._origin, span.Layout);
+    public static implicit operator ReadOnlyStridedSpan<T>(StridedSpan<T> span) => new(ref span._origin, span.Layout, span._buffer);
 
     /// <summary>Describes the view.</summary>
     public override string ToString() => $"StridedSpan<{ElementType<T>.Name}> {Layout}";

@@ -28,7 +28,7 @@ public sealed unsafe class DLPackBufferProtocolTests
                 foreach (var layoutName in DLPackCases.Layouts)
                 {
                     var label = $"{numPy} rank {rank} {layoutName}";
-                    using var array = make.Call(numPy, DLPackCases.Shape(random, rank), layoutName);
+                    using var array = make.Call(numPy, DLPackCases.Shape(random, rank).ToList(), layoutName);
                     using var viaDLPack = PythonDLPack.Import(array);
                     using var viaBuffer = NdBufferImport.FromBufferProtocol(array, writable: true);
                     Assert.True((nint)viaDLPack.DangerousGetPointer() == (nint)viaBuffer.DangerousGetPointer(), label + ": address");

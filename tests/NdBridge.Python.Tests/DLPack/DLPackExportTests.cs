@@ -87,7 +87,7 @@ public sealed unsafe class DLPackExportTests
                         var bytes = DLPackCases.Bytes(random, baseByteLength, numPy);
                         using var buffer = NdBuffer.FromArray(bytes, format, layout, origin, readOnly);
                         using (var export = buffer.ToPython())
-                        using (var failures = check.Call(bytes, shape, layout.ByteStrides.ToArray(), origin, numPy, readOnly, export, (long)buffer.DangerousGetPointer()))
+                        using (var failures = check.Call(bytes.ToList(), shape.ToList(), layout.ByteStrides.ToArray().ToList(), origin, numPy, readOnly, export, (long)buffer.DangerousGetPointer()))
                         {
                             var list = failures.ToList<string>();
                             Assert.True(list.Count == 0, $"{numPy} rank {rank} {layoutName} shape {DLPackCases.Tuple(shape)}{(readOnly ? " read-only" : "")}:\n" + string.Join("\n", list));

@@ -54,7 +54,7 @@ public sealed unsafe class DLPackImportTests
                 foreach (var layoutName in DLPackCases.Layouts)
                 {
                     var shape = DLPackCases.Shape(random, rank);
-                    using var array = make.Call(numPy, shape, layoutName);
+                    using var array = make.Call(numPy, shape.ToList(), layoutName);
                     using var source = producer switch
                     {
                         "numpy" => PythonObject.FromBorrowedReference(array.DangerousGetBorrowedReference()),
@@ -124,8 +124,8 @@ public sealed unsafe class DLPackImportTests
             Assert.Equal("[(1, 1)]", ns.GetItem("p").GetAttr("requests").Repr()); // asked max_version=(1, 1) once, got a versioned tensor
             // The first import of the type: max_version, TypeError, then without; the second: without, straight away.
             Assert.Equal("[['max_version'], [], []]", Python.Eval<string>("repr(Legacy.attempts)", ns));
-            Assert.Equal(fromVersioned.AsReadOnlyStridedSpan<double>().ToArray(), fromLegacy.AsReadOnlyStridedSpan<double>().ToArray());
-            Assert.Equal(fromVersioned.AsReadOnlyStridedSpan<double>().ToArray(), fromLegacyAgain.AsReadOnlyStridedSpan<double>().ToArray());
+            Assert.Equal(fromVersioned.ToArray<double>(), fromLegacy.ToArray<double>());
+            Assert.Equal(fromVersioned.ToArray<double>(), fromLegacyAgain.ToArray<double>());
             Assert.Equal(0, Python.Eval<long>("t.deleted", ns));
         }
         Assert.Equal(3, Python.Eval<long>("t.deleted", ns));
@@ -208,6 +208,22 @@ public sealed unsafe class DLPackImportTests
         Assert.Equal(0, Python.Eval<long>("t.double", ns));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void MalformedTensor_NullShapeWithNdimAboveZero_IsAnArgumentException_AndItsDeleterCalledOnce(bool versioned)
+    {
+        using var ns = DLPackPeer.NewScope();
+        Python.Exec($"t = Tracker()\ncap = make_capsule(t, np.zeros((2, 3)), {(versioned ? "True" : "False")}, null_shape=True)", ns);
+        using var capsule = ns.GetItem("cap");
+        var error = Assert.Throws<ArgumentException>(() => PythonDLPack.Import(capsule));
+        Assert.Contains("ndim 2 but a NULL shape", error.Message);
+        Assert.Equal(1, Python.Eval<long>("t.deleted", ns));
+        Python.Exec("del cap", ns);
+        Assert.Equal(1, Python.Eval<long>("t.deleted", ns));
+        Assert.Equal(0, Python.Eval<long>("t.double", ns));
+    }
+
     [Fact]
     public void AsNdBuffer_OfADLPackProducerWithoutTheBufferProtocol_GoesThroughDLPack_WithItsWritableRule()
     {
@@ -234,7 +250,7 @@ public sealed unsafe class DLPackImportTests
             foreach (var buffer in new[] { readOnly, writable, fromCapsule })
             {
                 Assert.Equal(pointer, (long)buffer.DangerousGetPointer());
-                Assert.Equal(expected, buffer.AsReadOnlyStridedSpan<double>().ToArray());
+                Assert.Equal(expected, buffer.ToArray<double>()); // a copy: no span, so Dispose releases now
             }
             Assert.Equal(0, Python.Eval<long>("t.deleted", ns));
         }

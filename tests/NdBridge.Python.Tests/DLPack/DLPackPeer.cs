@@ -77,7 +77,7 @@ internal static class DLPackPeer
         DESTROY_CAPSULE = c.CFUNCTYPE(None, c.c_void_p)(_destroy_capsule)
 
         def make_capsule(tracker, a, versioned, readonly=False, version=(1, 1), device=(kDLCPU, 0), flags=0,
-                         null_strides=False, byte_offset=0, code=None):
+                         null_strides=False, byte_offset=0, code=None, null_shape=False):
             # A capsule viewing numpy array `a` (kept alive until the deleter runs).
             itemsize = a.dtype.itemsize
             shape = (c.c_int64 * a.ndim)(*a.shape)
@@ -93,7 +93,7 @@ internal static class DLPackPeer
             t.device = DLDevice(*device)
             t.ndim = a.ndim
             t.dtype = DLDataType(CODES[a.dtype.kind] if code is None else code, itemsize * 8, 1)
-            t.shape = c.cast(shape, c.POINTER(c.c_int64))
+            t.shape = None if null_shape else c.cast(shape, c.POINTER(c.c_int64))
             t.strides = None if null_strides else c.cast(strides, c.POINTER(c.c_int64))
             m.deleter = tracker.deleter
             key = c.addressof(m)

@@ -29,6 +29,30 @@ public sealed class PythonExceptionTests
         """;
 
     [Fact]
+    public void CatchByPythonType_HasIssubclassSemantics_AskedOfTheInterpreter()
+    {
+        using var ns = Python.NewNamespace();
+        var json = Assert.Throws<PythonException>(() => Python.Exec("import json\njson.loads('{')", ns));
+        Assert.True(json.IsInstanceOf("json", "JSONDecodeError"));
+        Assert.True(json.IsInstanceOf("builtins", "ValueError")); // JSONDecodeError is a ValueError subclass
+        Assert.True(json.IsInstanceOf("builtins", "Exception"));
+        Assert.False(json.IsInstanceOf("builtins", "KeyError"));
+        using (var valueError = Python.Eval("ValueError"))
+            Assert.True(json.Is(valueError));
+        using (var pair = Python.Eval("(KeyError, ValueError)"))
+            Assert.True(json.Is(pair)); // a tuple matches any, as in issubclass
+        // NumPy's LinAlgError: a ValueError subclass in NumPy 2, not in 1.24; the running NumPy says which.
+        var linAlg = Assert.Throws<PythonException>(() => Python.Exec("import numpy as np\nnp.linalg.inv(np.zeros((2, 2)))", ns));
+        Assert.True(linAlg.IsInstanceOf("numpy.linalg", "LinAlgError"));
+        Assert.Equal(Python.Eval<bool>("issubclass(__import__('numpy').linalg.LinAlgError, ValueError)"), linAlg.IsInstanceOf("builtins", "ValueError"));
+        // Made from strings only (no interpreter type): matches nothing.
+        Assert.False(new PythonException("ValueError", "x", "").IsInstanceOf("builtins", "ValueError"));
+        using (var notAType = Python.Eval("1"))
+            Assert.Equal("pythonType", Assert.Throws<ArgumentException>(() => json.Is(notAType)).ParamName);
+        Assert.Throws<PythonException>(() => json.IsInstanceOf("json", "NoSuchError"));
+    }
+
+    [Fact]
     public void EveryBuiltinExceptionType_ArrivesWithTypeMessageAndTraceback_AndPythonStillWorks()
     {
         using var ns = Python.NewNamespace();

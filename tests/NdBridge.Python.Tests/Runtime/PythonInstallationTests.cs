@@ -170,6 +170,41 @@ public sealed class PythonInstallationTests
     }
 
     [Fact]
+    public void ABareNameIsLookedUpOnPath_AndOneNotThereSaysSo()
+    {
+        var python = PythonFixture.PythonPath;
+        var found = PythonInstallation.Locate(null, Path.GetFileName(python), "/nonexistent:" + Path.GetDirectoryName(python));
+        Assert.Equal(python, found.ExecutablePath);
+        Assert.Equal(PythonInstallation.EnvironmentVariable, found.Source);
+        var missing = Assert.Throws<PythonNotFoundException>(() => PythonInstallation.Locate(null, "python3.999", Path.GetDirectoryName(python)));
+        Assert.Contains("python3.999 (from NDBRIDGE_PYTHON): a bare name, not found in any directory on PATH", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Child_AnInterpreterWithoutNumPy_SaysWhichWasChosenHowAndHowToChooseAnother()
+    {
+        var directory = PythonOracle.TempDirectory();
+        try
+        {
+            var venv = Path.Combine(directory, "venv");
+            PythonOracle.Ask(PythonFixture.PythonPath, $"import venv\nvenv.create({PythonLiteral(venv)}, system_site_packages=False, with_pip=False)\n");
+            var venvPython = Path.Combine(venv, "bin", "python");
+
+            var child = TestHostProcess.Run(["numpy-missing", venvPython]);
+
+            child.AssertSucceeded();
+            var message = child["message"];
+            Assert.Contains("ModuleNotFoundError", message, StringComparison.Ordinal);
+            Assert.Contains(venvPython + ", chosen by PythonRuntimeOptions.PythonPath", message, StringComparison.Ordinal);
+            Assert.Contains("NDBRIDGE_PYTHON environment variable", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Child_Venv_HasTheVenvsExecutablePrefixAndSitePackages_AndImportsNumPy()
     {
         var directory = PythonOracle.TempDirectory();

@@ -13,7 +13,7 @@ public sealed class PythonObjectTests
         using var marker = ns.GetItem("marker");
 
         using var result = echo.Call(marker, 42, -7L, ulong.MaxValue, 2.5, 1.5f, "héllo ✓", true, false, null,
-            (1, "a"), new[] { 1, 2 }, new List<object?> { "x", null }, new Dictionary<string, object?> { ["k"] = 1, ["n"] = null }, 'c', (byte)200);
+            (1, "a"), new List<int> { 1, 2 }, new List<object?> { "x", null }, new Dictionary<string, object?> { ["k"] = 1, ["n"] = null }, 'c', (byte)200);
         ns.SetItem("result", result);
 
         Assert.True(Python.Eval<bool>(
@@ -31,7 +31,7 @@ public sealed class PythonObjectTests
         using var ns = Python.NewNamespace();
         Python.Exec("def f(a, b=0, *, c, d=None):\n    return (a, b, c, d)\n", ns);
         using var f = ns.GetItem("f");
-        using var result = f.CallWithKeywords([1], [new("c", "see"), new("d", new[] { 2.0 }), new("b", true)]);
+        using var result = f.CallWithKeywords([1], [new("c", "see"), new("d", new List<double> { 2.0 }), new("b", true)]);
         Assert.Equal("(1, True, 'see', [2.0])", result.Repr());
     }
 

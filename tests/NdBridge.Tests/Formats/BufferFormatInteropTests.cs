@@ -50,7 +50,6 @@ public sealed class BufferFormatInteropTests
     [InlineData(">f16")]
     [InlineData(">c32")]
     [InlineData("<i3")]
-    [InlineData("f8")]
     [InlineData("<")]
     [InlineData("<f99999999999")]
     [InlineData("<q8")]
@@ -59,6 +58,51 @@ public sealed class BufferFormatInteropTests
         var e = Assert.Throws<ArgumentException>(() => BufferFormat.FromTypestr(typestr));
         Assert.Equal("typestr", e.ParamName);
         Assert.Contains(typestr, e.Message, StringComparison.Ordinal);
+    }
+
+    // Spellings numpy.dtype(...) takes or refuses: typestrs with and without byte order, type codes, scalar type names,
+    // datetimes, and near misses. NumPy on this machine says which it accepts and what each is.
+    private static readonly string[] s_dtypeSpellings =
+        ["f4", "float32", "d", "<d", ">i", "=b", "|i4", "|f8", "=f8", "i1", "<i1", ">b1", "b1", "u1", "c8", "a5", "S3", "U2", "V8",
+         "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "p", "P", "e", "f", "g", "F", "D", "G", "?", "O", "c", "S", "U", "V", "a",
+         "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float64", "float128",
+         "complex64", "complex128", "complex256", "byte", "ubyte", "short", "ushort", "intc", "uintc", "longlong", "ulonglong",
+         "intp", "uintp", "int_", "half", "single", "double", "longdouble", "csingle", "cdouble", "clongdouble", "object",
+         "float", "int", "uint", "complex", "bytes", "str", "void",
+         "<M8[ns]", "M8", "m8[s]", "M", "m", "datetime64", "timedelta64",
+         "u", "n", "N", "!f4", "<float32", "B1", "i3", "f1", " f8", "<f8 ", "", "float33", "Float32"];
+
+    [Fact]
+    public void FromTypestrAcceptsWhatNumpyDtypeAcceptsAndRefusesTheRestByName()
+    {
+        string json = FormatOracle.RunCode(
+            "import json, numpy as np\n" +
+            $"out = []\nfor t in {JsonSerializer.Serialize(s_dtypeSpellings)}:\n" +
+            "    try:\n        d = np.dtype(t); out.append([d.str, d.kind])\n" +
+            "    except TypeError:\n        out.append(None)\n" +
+            "print(json.dumps(out))");
+        var answers = JsonSerializer.Deserialize<string[]?[]>(json)!;
+        for (int i = 0; i < s_dtypeSpellings.Length; i++)
+        {
+            string spelling = s_dtypeSpellings[i];
+            if (answers[i] is [var numPyTypestr, var kind] && kind is not ("M" or "m"))
+            {
+                Assert.True(numPyTypestr == BufferFormat.FromTypestr(spelling).ToTypestr(), $"'{spelling}': NumPy {numPyTypestr}, NdBridge {BufferFormat.FromTypestr(spelling).ToTypestr()}");
+                continue;
+            }
+            if (spelling is "n" or "N")
+            {
+                // NumPy 2's intp/uintp codes, which this NumPy refuses: accepted as NumPy 2 reads them (the core takes the union).
+                Assert.Equal(spelling == "n" ? "<i8" : "<u8", BufferFormat.FromTypestr(spelling).ToTypestr());
+                continue;
+            }
+            var e = Assert.Throws<ArgumentException>(() => BufferFormat.FromTypestr(spelling));
+            Assert.Equal("typestr", e.ParamName);
+            if (answers[i] is [_, var datetimeKind])
+                Assert.Contains(datetimeKind == "M" ? "datetime64" : "timedelta64", e.Message, StringComparison.Ordinal);
+            else
+                Assert.Contains("'float64'", e.Message, StringComparison.Ordinal); // says how NumPy types are written
+        }
     }
 
     [Theory]

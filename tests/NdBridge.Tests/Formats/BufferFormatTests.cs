@@ -302,6 +302,16 @@ public sealed class BufferFormatTests
     }
 
     [Fact]
+    public void ANulInsideAFieldNameIsRefusedBecauseTheExportedCStringWouldBeCutThere()
+    {
+        var e = Assert.Throws<BufferFormatException>(() => BufferFormat.Parse("T{d:a\0b:i:c:}"));
+        Assert.Equal(5, e.Position);
+        Assert.Contains("NUL", e.Reason, StringComparison.Ordinal);
+        // What a consumer reading the format as a C string would have seen: NumPy refuses it.
+        Assert.False(FormatOracle.Ask(["T{d:a"])[0].NumPyAccepts);
+    }
+
+    [Fact]
     public void MalformedInputIsRejectedByBothOraclesToo()
     {
         // Except the NumPy leniencies BufferFormat documents as rejected, which the oracle reports as such.

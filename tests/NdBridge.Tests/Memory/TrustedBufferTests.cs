@@ -44,8 +44,9 @@ public sealed unsafe class TrustedBufferTests
         var buffer = NdBuffer.CreateTrusted(owner, memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], 8), readOnly: false);
         Assert.False(buffer.HasKnownExtent);
         var view = buffer.Slice(0, null, null, -2);
-        buffer.AsStridedSpan<double>().Fill(1.5);
-        Assert.Equal(1.5, view.AsReadOnlyStridedSpan<double>()[1]);
+        foreach (var run in buffer.EnumerateRuns<double>())
+            run.Fill(1.5);
+        Assert.Equal(1.5, view.ReadUnaligned<double>(1));
         buffer.Dispose();
         Assert.Equal(0, owner.Releases);
         view.Dispose();
@@ -66,6 +67,37 @@ public sealed unsafe class TrustedBufferTests
         }
         Assert.Equal(1, owner.Releases);
         Assert.True(owner.OnFinalizerThread);
+    }
+
+    [Fact]
+    public void DisposeAfterASpanLeavesTheReleaseToTheFinalizerOnceNoSpanReachesTheBuffer()
+    {
+        var memory = (double*)NativeMemory.Alloc(4 * sizeof(double));
+        var owner = new RecordingOwner();
+        var buffer = NdBuffer.CreateTrusted(owner, memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], 8), readOnly: false);
+        WriteThroughASpanThenDispose(buffer);
+        Assert.True(buffer.IsDisposed);
+        Assert.Equal(0, owner.Releases); // a span may still be in use on another thread: the memory stays
+        Assert.Throws<ObjectDisposedException>(() => buffer.AsReadOnlyStridedSpan<double>());
+        Assert.Throws<ObjectDisposedException>(() => buffer.ReadUnaligned<double>(0));
+        buffer = null!;
+        for (var attempt = 0; attempt < 10 && Volatile.Read(ref owner.Releases) == 0; attempt++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.Equal(1, owner.Releases);
+        Assert.True(owner.OnFinalizerThread);
+        Assert.Equal(2.5, memory[3]);
+        NativeMemory.Free(memory);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void WriteThroughASpanThenDispose(NdBuffer buffer)
+    {
+        var span = buffer.AsStridedSpan<double>();
+        buffer.Dispose();
+        span[3] = 2.5; // after Dispose, as a racing thread could: the memory is still there
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

@@ -10,7 +10,10 @@ public sealed unsafe class TypedViewTests
     {
         using var floats = NdBuffer.FromArray(new float[4]);
         var e = Assert.Throws<InvalidOperationException>(() => floats.AsReadOnlyStridedSpan<double>());
-        Assert.Equal($"format 'f' ({floats.Format.Describe()}, 4 bytes) does not match double (8 bytes)", e.Message);
+        Assert.Equal($"format 'f' ({floats.Format.Describe()}, 4 bytes) does not match double (8 bytes): its elements are float: ask for float", e.Message);
+        using var longs = NdBuffer.FromArray(new double[4]);
+        Assert.EndsWith("does not match long (8 bytes): its elements are double: ask for double",
+            Assert.Throws<InvalidOperationException>(() => longs.AsStridedSpan<long>()).Message);
         Assert.Throws<InvalidOperationException>(() => floats.AsStridedSpan<int>());
         Assert.Throws<InvalidOperationException>(() => floats.ReadUnaligned<int>(0));
     }
@@ -22,7 +25,7 @@ public sealed unsafe class TypedViewTests
         BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(8), 2.5);
         using var bigEndian = NdBuffer.FromArray(bytes, BufferFormat.Parse(">d"), StridedLayout.CreateContiguous([2], 8), 0);
         var e = Assert.Throws<InvalidOperationException>(() => bigEndian.AsReadOnlyStridedSpan<double>());
-        Assert.Equal("format '>d' (big-endian float64) does not match double: use the byte-order copy", e.Message);
+        Assert.Equal("format '>d' (big-endian float64) does not match double: use the byte-order copy, ToContiguous(MemoryOrder.C, BufferFormat.Of<double>())", e.Message);
         Assert.False(bigEndian.CanViewAs<double>(writable: false, out var reason));
         Assert.Equal(e.Message, reason);
         Assert.Throws<InvalidOperationException>(() => bigEndian.ReadUnaligned<double>(1));
