@@ -90,7 +90,7 @@ public sealed partial class BufferFormat
     {
         result = null;
         if (typestr is "datetime64" or "timedelta64")
-            return $"NumPy's {typestr} has no PEP 3118 form";
+            return $"NumPy's {typestr} has no PEP 3118 form: datetimes and timedeltas cannot be shared as typed memory";
         if (s_numPyTypeNames.TryGetValue(typestr, out var named))
             typestr = named;
         // The byte order is optional, as numpy.dtype('f4') has it: native.
@@ -98,17 +98,15 @@ public sealed partial class BufferFormat
             typestr = "=" + typestr;
         if (typestr.Length == 2 && s_numPyTypeCodes.TryGetValue(typestr[1], out var coded))
             typestr = typestr[0] + coded;
+        // Datetimes carry a unit ('<M8[ns]'), so they are named before the size is read.
         if (typestr.Length >= 2 && typestr[1] is 'M' or 'm')
-            return $"NumPy's {(typestr[1] == 'M' ? "datetime64" : "timedelta64")} ('{typestr[1..]}') has no PEP 3118 form";
+            return $"NumPy's {(typestr[1] == 'M' ? "datetime64" : "timedelta64")} ('{typestr[1..]}') has no PEP 3118 form: datetimes and timedeltas cannot be shared as typed memory";
         if (typestr.Length < 2)
             return "expected a byte-order character ('<', '>', '|', '='), a type character and a size";
         char orderChar = typestr[0];
         if (orderChar is not ('<' or '>' or '|' or '='))
             return "the first character must be '<', '>', '|' or '='";
         char code = typestr[1];
-        // Datetimes carry a unit ('<M8[ns]'), so they are named before the size is read.
-        if (code is 'M' or 'm')
-            return "datetimes and timedeltas have no PEP 3118 form";
         nint size = 0;
         bool hasSize = typestr.Length > 2;
         for (int i = 2; i < typestr.Length; i++)
