@@ -77,7 +77,7 @@ bench: build stacks
 	  echo "== benchmarks on stack $$stack"; \
 	  eng/stacks/run.sh $$stack -- dotnet run -c Release --no-build --project benchmarks/NdBridge.Benchmarks -- --output artifacts/bench-$$stack.md || exit 1; \
 	  echo "== Python hosting .NET (benchmarks/python/hosting.py) on stack $$stack"; \
-	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" benchmarks/python/hosting.py --output artifacts/bench-$$stack-python.md' || exit 1; \
+	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" benchmarks/python/hosting.py --output "$$1"' _ artifacts/bench-$$stack-python.md || exit 1; \
 	done; cat $(foreach s,$(STACKS),artifacts/bench-$(s).md artifacts/bench-$(s)-python.md) > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
 
 ## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
