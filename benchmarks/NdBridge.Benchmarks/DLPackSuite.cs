@@ -27,7 +27,15 @@ internal sealed class DLPackSuite : IBenchmarkSuite
             from_dlpack = np.from_dlpack
             def numpy_buffer(x):
                 return np.asarray(memoryview(x))
+            try:
+                a.__dlpack__(max_version=(1, 0))
+                legacy_only = False
+            except TypeError:
+                legacy_only = True
             """, ns);
+        // NumPy 1.x's __dlpack__ rejects max_version (one TypeError per type, then the legacy call); 2.x answers it.
+        var legacyOnly = python.Eval<bool>("legacy_only", ns);
+        var numPyVersion = python.Eval<string>("np.__version__", ns);
         using var array = ns.GetItem("a");
         using var fromDLPack = ns.GetItem("from_dlpack");
         using var numPyBuffer = ns.GetItem("numpy_buffer");
@@ -61,7 +69,7 @@ internal sealed class DLPackSuite : IBenchmarkSuite
                 using var buffer = NdBuffer.FromArray(values, [8, 8]);
                 using var capsule = PythonDLPack.ExportCapsule(buffer, (1, 1));
             })),
-            ("NumPy → .NET, DLPack: `PythonDLPack.Import(a)` (NumPy 1.24's type remembered as legacy-only), disposed", Repeat(() =>
+            ($"NumPy → .NET, DLPack: `PythonDLPack.Import(a)` ({(legacyOnly ? $"NumPy {numPyVersion}'s type remembered as legacy-only" : $"NumPy {numPyVersion}: a versioned capsule")}), disposed", Repeat(() =>
             {
                 using var buffer = PythonDLPack.Import(array);
             })),
@@ -86,7 +94,9 @@ internal sealed class DLPackSuite : IBenchmarkSuite
                 (candidate / reference).ToString("0.00", CultureInfo.InvariantCulture), Microseconds(candidate), target]);
         }
         notes.Add($"Each figure times a batch of {CallsPerRepetition} handoffs called from C# (NumPy's own rows through `PythonObject.Call` too), the GIL held around the batch.");
-        notes.Add("NumPy 1.24's `__dlpack__` rejects `max_version`: the first import of a type pays one TypeError before the legacy call, as the array API prescribes; the type is then remembered and asked without `max_version`.");
+        notes.Add(legacyOnly
+            ? $"NumPy {numPyVersion}'s `__dlpack__` rejects `max_version`: the first import of a type pays one TypeError before the legacy call, as the array API prescribes; the type is then remembered and asked without `max_version`."
+            : $"NumPy {numPyVersion}'s `__dlpack__` takes `max_version`: imports get a versioned capsule, which can say read-only.");
         notes.Add(".NET → NumPy through DLPack makes the export object, then the capsule and its tensor (one native block, a GCHandle to the owner), and NumPy's array; the buffer-protocol row makes the export and the array over it (NumPy's C API).");
         return new SuiteResult(Title,
             "Per-call handoff of an 8×8 `double` array, as a ratio to NumPy's own `np.from_dlpack(a)` of a NumPy array timed in the same run " +
