@@ -72,8 +72,8 @@ internal unsafe ref struct RawRunEnumerator
             rank++;
         }
         if (!_indirect && !preserveOrder)
-            _runByteOffset = MemoryOrder(rank);
-        rank = Coalesce(rank);
+            _runByteOffset = RunPlan.MemoryOrder(_counts, _byteStrides, rank);
+        rank = RunPlan.Coalesce(_counts, _byteStrides, _suboffsets, rank);
 
         _runByteLength = itemSize;
         if (rank > 0 && _suboffsets[rank - 1] < 0 && _byteStrides[rank - 1] == itemSize)
@@ -145,57 +145,5 @@ internal unsafe ref struct RawRunEnumerator
                 pointer = *(byte**)pointer + _suboffsets[k];
         }
         return pointer;
-    }
-
-    /// <summary>Flips reversed dimensions and sorts by stride; returns the byte offset of the new first element.</summary>
-    private readonly nint MemoryOrder(int rank)
-    {
-        nint firstByteOffset = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            if (_byteStrides[i] < 0)
-            {
-                firstByteOffset += (_counts[i] - 1) * _byteStrides[i];
-                _byteStrides[i] = -_byteStrides[i];
-            }
-        }
-        for (int i = 1; i < rank; i++)
-        {
-            nint count = _counts[i], byteStride = _byteStrides[i];
-            int j = i - 1;
-            while (j >= 0 && _byteStrides[j] < byteStride)
-            {
-                _counts[j + 1] = _counts[j];
-                _byteStrides[j + 1] = _byteStrides[j];
-                j--;
-            }
-            _counts[j + 1] = count;
-            _byteStrides[j + 1] = byteStride;
-        }
-        return firstByteOffset;
-    }
-
-    private readonly int Coalesce(int rank)
-    {
-        if (rank == 0)
-            return 0;
-        int last = 0;
-        for (int i = 1; i < rank; i++)
-        {
-            if (_suboffsets[last] < 0 && _byteStrides[last] == _byteStrides[i] * _counts[i])
-            {
-                _counts[last] *= _counts[i];
-                _byteStrides[last] = _byteStrides[i];
-                _suboffsets[last] = _suboffsets[i];
-            }
-            else
-            {
-                last++;
-                _counts[last] = _counts[i];
-                _byteStrides[last] = _byteStrides[i];
-                _suboffsets[last] = _suboffsets[i];
-            }
-        }
-        return last + 1;
     }
 }
