@@ -5,12 +5,16 @@ namespace NdBridge.Python;
 
 /// <summary>
 /// Parsed <c>Py_buffer.format</c> strings, cached: an import must not re-parse <c>"d"</c> on every call.
-/// Formats of up to 8 bytes are keyed by their bytes (no allocation); longer ones by their text, up to a bound, with
-/// each thread's last long format compared byte for byte first.
+/// Formats of up to 8 bytes are keyed by their bytes (no allocation); longer ones by their text, with each thread's last
+/// long format compared byte for byte first. Both caches are bounded: the short one by entries, the long one by entries
+/// and by characters (a format may be 64 K characters long, and hostile input can make any number of them).
 /// </summary>
 internal static unsafe class ImportedFormats
 {
-    private const int MaxLongEntries = 4096;
+    internal const int MaxShortEntries = 4096;
+    internal const int MaxLongEntries = 4096;
+    internal const long MaxLongCharacters = 1 << 20;
+    private static long s_longCharacters;
     private static readonly ConcurrentDictionary<ulong, BufferFormat> s_short = new();
     private static readonly ConcurrentDictionary<string, BufferFormat> s_long = new(StringComparer.Ordinal);
     [ThreadStatic] private static byte[]? t_lastBytes;
@@ -42,7 +46,8 @@ internal static unsafe class ImportedFormats
             return cached;
         }
         var parsed = BufferFormat.Parse(Decode(format, byteLength));
-        s_short.TryAdd(key, parsed);
+        if (s_short.Count < MaxShortEntries)
+            s_short.TryAdd(key, parsed);
         return parsed;
     }
 
@@ -59,12 +64,26 @@ internal static unsafe class ImportedFormats
         if (!s_long.TryGetValue(text, out var parsed))
         {
             parsed = BufferFormat.Parse(text);
-            if (s_long.Count < MaxLongEntries)
-                s_long.TryAdd(text, parsed);
+            TryCache(text, parsed);
         }
         t_lastBytes = bytes.ToArray();
         t_lastFormat = parsed;
         return parsed;
+    }
+
+    /// <summary>The characters of the long formats cached now (at most <see cref="MaxLongCharacters"/>).</summary>
+    internal static long LongCharacters => Volatile.Read(ref s_longCharacters);
+
+    /// <summary>The long formats cached now (at most <see cref="MaxLongEntries"/>).</summary>
+    internal static int LongEntries => s_long.Count;
+
+    // The characters are reserved before the entry is added, so racing threads never pass the bound together.
+    private static void TryCache(string text, BufferFormat parsed)
+    {
+        if (s_long.Count >= MaxLongEntries)
+            return;
+        if (Interlocked.Add(ref s_longCharacters, text.Length) > MaxLongCharacters || !s_long.TryAdd(text, parsed))
+            Interlocked.Add(ref s_longCharacters, -text.Length);
     }
 
     // Latin-1, so every byte survives into the parser's message (formats are ASCII when valid).

@@ -47,9 +47,7 @@ public static unsafe partial class NdBufferImport
             throw;
         }
         using var interfaceUse = interfaceObject;
-        if (PythonTypeNames.BareOf(interfaceObject.DangerousGetBorrowedReference()) != "dict")
-            ThrowHelper.ThrowArrayInterface(nameof(source), typeName, "is not a dict");
-        var entries = interfaceObject.ToDictionary<string, PythonObject>();
+        var entries = ReadEntries(interfaceObject.DangerousGetBorrowedReference(), typeName);
         try
         {
             return ImportDescribed(reference, typeName, entries, writable);
@@ -60,11 +58,39 @@ public static unsafe partial class NdBufferImport
         }
     }
 
+    // Types are checked by their flags (PyDict_Check, PyTuple_Check, ...), never by name: a user class named 'str' is not a str.
+    private static Dictionary<string, PythonObject> ReadEntries(nint interfaceObject, string typeName)
+    {
+        if (!CPython.PyDict_Check(interfaceObject))
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"is a {PythonTypeNames.Of(interfaceObject)}, not a dict");
+        var entries = new Dictionary<string, PythonObject>();
+        try
+        {
+            nint position = 0, key, value;
+            while (CPython.PyDict_Next(interfaceObject, &position, &key, &value) != 0)
+            {
+                if (!CPython.PyUnicode_Check(key))
+                    ThrowHelper.ThrowArrayInterface("source", typeName, $"has a key of type {PythonTypeNames.Of(key)}; its keys are str ('version', 'shape', 'typestr', 'data', 'strides', 'descr', 'offset', 'mask')");
+                entries[Text(key, typeName, "key")] = PythonObject.FromBorrowedReference(value);
+            }
+            return entries;
+        }
+        catch
+        {
+            PythonConvert.DisposeAll(entries.Values);
+            throw;
+        }
+    }
+
     private static NdBuffer ImportDescribed(nint source, string typeName, Dictionary<string, PythonObject> entries, bool writable)
     {
         const string param = "source";
-        if (entries.TryGetValue("version", out var version) && !version.IsNone && Integer(version, typeName, "version") != 3)
-            ThrowHelper.ThrowNotSupported($"The __array_interface__ of a {typeName} object has version {Integer(version, typeName, "version")}; NdBridge reads version 3.");
+        if (entries.TryGetValue("version", out var version) && !version.IsNone)
+        {
+            var versionNumber = Integer(version, typeName, "version");
+            if (versionNumber != 3)
+                ThrowHelper.ThrowNotSupported($"The __array_interface__ of a {typeName} object has version {versionNumber}; NdBridge reads version 3.");
+        }
         if (entries.TryGetValue("mask", out var mask) && !mask.IsNone)
             ThrowHelper.ThrowNotSupported($"The __array_interface__ of a {typeName} object has a mask; NdBridge imports unmasked data only.");
         var shapeObject = entries.GetValueOrDefault("shape");
@@ -72,10 +98,11 @@ public static unsafe partial class NdBufferImport
         if (shapeObject is null || typestrObject is null)
             ThrowHelper.ThrowArrayInterface(param, typeName, "lacks 'shape' or 'typestr' (both are required)");
 
-        var shape = IntegerTuple(shapeObject, typeName, "shape");
-        if (BareName(typestrObject) != "str")
-            ThrowHelper.ThrowArrayInterface(param, typeName, $"has a typestr of type {BareName(typestrObject)}, not str");
-        var typestr = typestrObject.As<string>();
+        var shape = IntegerTuple(shapeObject.DangerousGetBorrowedReference(), typeName, "shape");
+        var typestrReference = typestrObject.DangerousGetBorrowedReference();
+        if (!CPython.PyUnicode_Check(typestrReference))
+            ThrowHelper.ThrowArrayInterface(param, typeName, $"has a 'typestr' of type {PythonTypeNames.Of(typestrReference)}, not str");
+        var typestr = Text(typestrReference, typeName, "typestr");
         BufferFormat format;
         try
         {
@@ -90,7 +117,16 @@ public static unsafe partial class NdBufferImport
         // NumPy reads descr only for a void typestr (PyArray_FromInterface); a non-default descr then gives the fields.
         if (format.Kind == BufferFormatKind.Record && entries.TryGetValue("descr", out var descrObject) && !descrObject.IsNone)
         {
-            var described = BufferFormat.FromDescr(ReadDescr(descrObject, typeName, 0));
+            BufferFormat described;
+            try
+            {
+                described = BufferFormat.FromDescr(ReadDescr(descrObject.DangerousGetBorrowedReference(), typeName, 0));
+            }
+            catch (ArgumentException e) when (e.ParamName != param)
+            {
+                ThrowHelper.ThrowArrayInterface(param, typeName, $"has an unreadable descr: {e.Message}");
+                throw;
+            }
             if (described.NumPyItemSize != itemSize)
                 ThrowHelper.ThrowArrayInterface(param, typeName, $"has a descr of {described.NumPyItemSize} bytes ({described.Describe()}) for typestr '{typestr}'");
             format = described;
@@ -99,7 +135,7 @@ public static unsafe partial class NdBufferImport
         nint[]? byteStrides = null;
         if (entries.TryGetValue("strides", out var stridesObject) && !stridesObject.IsNone)
         {
-            byteStrides = IntegerTuple(stridesObject, typeName, "strides");
+            byteStrides = IntegerTuple(stridesObject.DangerousGetBorrowedReference(), typeName, "strides");
             if (byteStrides.Length != shape.Length)
                 ThrowHelper.ThrowArrayInterface(param, typeName, $"has {byteStrides.Length} strides for {shape.Length} dimensions");
         }
@@ -123,9 +159,9 @@ public static unsafe partial class NdBufferImport
         holding->HeldObject = source; // the memory belongs to the object (or to the data object the view holds)
         try
         {
-            if (hasData && BareName(data!) == "tuple")
+            if (hasData && CPython.PyTuple_Check(data!.DangerousGetBorrowedReference()))
             {
-                var (address, addressReadOnly) = ReadAddress(data!, typeName);
+                var (address, addressReadOnly) = ReadAddress(data.DangerousGetBorrowedReference(), typeName);
                 if (writable && addressReadOnly)
                     ThrowHelper.ThrowImportReadOnly(param, $"The __array_interface__ data of a {typeName} object", null);
                 if (byteOffset != 0)
@@ -134,7 +170,7 @@ public static unsafe partial class NdBufferImport
                     ThrowHelper.ThrowArrayInterface(param, typeName, "has a NULL data address for a non-empty array");
                 var taken = holding;
                 holding = null; // Wrap owns it from here: it frees it if it throws
-                return Wrap(taken, (byte*)(nuint)address, addressReadOnly || !writable, source, param, format, layout);
+                return Wrap(taken, (byte*)address, addressReadOnly || !writable, source, param, format, layout);
             }
             // data is a buffer object (PIL: a bytes copy), or None: the object's own buffer.
             var dataObject = hasData ? data!.DangerousGetBorrowedReference() : source;
@@ -165,101 +201,113 @@ public static unsafe partial class NdBufferImport
         }
     }
 
-    private static (ulong Address, bool ReadOnly) ReadAddress(PythonObject data, string typeName)
+    private static (nint Address, bool ReadOnly) ReadAddress(nint data, string typeName)
     {
-        var pair = data.ToList<PythonObject>();
-        try
+        var itemCount = CPython.PyTuple_Size(data);
+        if (itemCount != 2)
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a data tuple of {itemCount} items, not (address, readonly)");
+        var address = Integer(CPython.PyTuple_GetItem(data, 0), typeName, "data address");
+        if (address < 0)
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a negative data address ({address}); an address is a non-negative int below 2**63");
+        var readOnly = CPython.PyObject_IsTrue(CPython.PyTuple_GetItem(data, 1));
+        if (readOnly < 0)
         {
-            if (pair.Count != 2)
-                ThrowHelper.ThrowArrayInterface("source", typeName, $"has a data tuple of {pair.Count} items, not (address, readonly)");
-            if (BareName(pair[0]) != "int")
-                ThrowHelper.ThrowArrayInterface("source", typeName, $"has a data address of type {BareName(pair[0])}, not int");
-            return (pair[0].As<ulong>(), pair[1].As<bool>());
+            var error = PythonErrors.FetchPending();
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a data readonly flag that has no truth value ({error.Message})");
         }
-        finally
-        {
-            PythonConvert.DisposeAll(pair);
-        }
+        return ((nint)address, readOnly != 0);
     }
 
-    private static string BareName(PythonObject o) => PythonTypeNames.BareOf(o.DangerousGetBorrowedReference());
+    private static long Integer(PythonObject o, string typeName, string key) => Integer(o.DangerousGetBorrowedReference(), typeName, key);
 
-    private static long Integer(PythonObject o, string typeName, string key)
+    private static long Integer(nint o, string typeName, string key)
     {
-        if (BareName(o) is not ("int" or "bool"))
-            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a '{key}' of type {BareName(o)}, not int");
-        return o.As<long>();
+        if (!CPython.PyLong_Check(o))
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a '{key}' of type {PythonTypeNames.Of(o)}, not int");
+        var value = CPython.PyLong_AsLongLong(o);
+        if (value == -1 && CPython.PyErr_Occurred() != 0)
+        {
+            CPython.PyErr_Clear(); // OverflowError: the int needs more than 64 bits
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a '{key}' outside -2**63 to 2**63-1 (Py_ssize_t, as NumPy reads it)");
+        }
+        return value;
     }
 
-    private static nint[] IntegerTuple(PythonObject o, string typeName, string key)
+    private static nint[] IntegerTuple(nint o, string typeName, string key)
     {
-        if (BareName(o) != "tuple")
-            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a '{key}' of type {BareName(o)}, not a tuple");
-        var items = o.ToList<PythonObject>();
-        try
+        if (!CPython.PyTuple_Check(o))
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a '{key}' of type {PythonTypeNames.Of(o)}, not a tuple");
+        var values = new nint[CPython.PyTuple_Size(o)];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = (nint)Integer(CPython.PyTuple_GetItem(o, i), typeName, key);
+        return values;
+    }
+
+    // A str to .NET text; a str UTF-8 cannot encode (a lone surrogate) is malformed input, not a Python error.
+    private static string Text(nint str, string typeName, string key)
+    {
+        nint byteLength;
+        var utf8 = CPython.PyUnicode_AsUTF8AndSize(str, &byteLength);
+        if (utf8 is null)
         {
-            var values = new nint[items.Count];
-            for (var i = 0; i < values.Length; i++)
-                values[i] = (nint)Integer(items[i], typeName, key);
-            return values;
+            var error = PythonErrors.FetchPending();
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a {key} that is not valid text ({error.PythonTypeName}: {error.Message}); write it without lone surrogates");
         }
-        finally
-        {
-            PythonConvert.DisposeAll(items);
-        }
+        return System.Text.Encoding.UTF8.GetString(utf8, checked((int)byteLength));
     }
 
     // descr: a list of (name, typestr or nested list[, shape]); a name may be a (title, name) pair.
-    private static List<DescrEntry> ReadDescr(PythonObject descr, string typeName, int depth)
+    private static List<DescrEntry> ReadDescr(nint descr, string typeName, int depth)
     {
-        if (BareName(descr) != "list")
-            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr of type {BareName(descr)}, not a list");
+        if (!CPython.PyList_Check(descr))
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr of type {PythonTypeNames.Of(descr)}, not a list");
         if (depth >= BufferFormat.MaxNestingDepth)
             ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr nested deeper than {BufferFormat.MaxNestingDepth} levels");
         var entries = new List<DescrEntry>();
-        var items = descr.ToList<PythonObject>();
-        try
+        for (nint i = 0; i < CPython.PyList_Size(descr); i++)
         {
-            foreach (var item in items)
+            var item = CPython.PyList_GetItem(descr, i);
+            if (!CPython.PyTuple_Check(item))
+                ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr entry of type {PythonTypeNames.Of(item)}, not a tuple");
+            var partCount = CPython.PyTuple_Size(item);
+            if (partCount is < 2 or > 3)
+                ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr entry of {partCount} items, not (name, type[, shape])");
+            var name = DescrName(CPython.PyTuple_GetItem(item, 0), typeName);
+            IReadOnlyList<nint>? shape = null;
+            if (partCount == 3)
             {
-                if (BareName(item) != "tuple")
-                    ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr entry of type {BareName(item)}, not a tuple");
-                var parts = item.ToList<PythonObject>();
-                try
-                {
-                    if (parts.Count is < 2 or > 3)
-                        ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr entry of {parts.Count} items, not (name, type[, shape])");
-                    var name = DescrName(parts[0], typeName);
-                    IReadOnlyList<nint>? shape = null;
-                    if (parts.Count == 3)
-                        shape = BareName(parts[2]) == "tuple" ? IntegerTuple(parts[2], typeName, "descr shape") : [(nint)Integer(parts[2], typeName, "descr shape")];
-                    var type = BareName(parts[1]);
-                    if (type == "str")
-                        entries.Add(new DescrEntry(name, parts[1].As<string>(), shape));
-                    else
-                        entries.Add(new DescrEntry(name, ReadDescr(parts[1], typeName, depth + 1), shape));
-                }
-                finally
-                {
-                    PythonConvert.DisposeAll(parts);
-                }
+                var shapeObject = CPython.PyTuple_GetItem(item, 2);
+                shape = CPython.PyTuple_Check(shapeObject) ? IntegerTuple(shapeObject, typeName, "descr shape") : [(nint)Integer(shapeObject, typeName, "descr shape")];
             }
-        }
-        finally
-        {
-            PythonConvert.DisposeAll(items);
+            var type = CPython.PyTuple_GetItem(item, 1);
+            if (CPython.PyUnicode_Check(type))
+                entries.Add(new DescrEntry(name, Text(type, typeName, "descr typestr"), shape));
+            else
+                entries.Add(new DescrEntry(name, ReadDescr(type, typeName, depth + 1), shape));
         }
         return entries;
     }
 
-    private static string DescrName(PythonObject name, string typeName)
+    private static string DescrName(nint name, string typeName)
     {
-        var type = BareName(name);
-        if (type == "str")
-            return name.As<string>();
-        if (type != "tuple")
-            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr name of type {type}, not str or (title, name)");
-        using var second = name.GetItem(1);
-        return second.As<string>();
+        if (CPython.PyUnicode_Check(name))
+            return Text(name, typeName, "descr name");
+        if (!CPython.PyTuple_Check(name) || CPython.PyTuple_Size(name) != 2 || !CPython.PyUnicode_Check(CPython.PyTuple_GetItem(name, 1)))
+            ThrowHelper.ThrowArrayInterface("source", typeName, $"has a descr name {Repr(name)} of type {PythonTypeNames.Of(name)}: a name is a str or a (title, name) pair of str");
+        return Text(CPython.PyTuple_GetItem(name, 1), typeName, "descr name");
+    }
+
+    private static string Repr(nint o)
+    {
+        using var borrowed = PythonObject.FromBorrowedReference(o);
+        try
+        {
+            var text = borrowed.Repr();
+            return text.Length <= 40 ? text : text[..40] + "...";
+        }
+        catch (PythonException)
+        {
+            return "(no repr)";
+        }
     }
 }

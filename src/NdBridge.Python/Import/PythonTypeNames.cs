@@ -1,15 +1,13 @@
 namespace NdBridge.Python;
 
-/// <summary>Names of Python types for messages: <c>numpy.ndarray</c>, <c>bytes</c>, <c>PIL.Image.Image</c>.</summary>
+/// <summary>
+/// Names of Python types for messages: <c>numpy.ndarray</c>, <c>bytes</c>, <c>PIL.Image.Image</c>. Never for type checks:
+/// those go by the type (<c>CPython.PyTuple_Check</c> ...), as a user class may take any name.
+/// </summary>
 internal static unsafe class PythonTypeNames
 {
     /// <summary>The qualified name of the type of <paramref name="o"/> (builtins unqualified). Needs the GIL; never throws.</summary>
-    internal static string Of(nint o) => NameOfType(o, qualified: true);
-
-    /// <summary>The bare name of the type of <paramref name="o"/> (<c>str</c>, <c>tuple</c>, <c>list</c>, <c>NoneType</c>). Needs the GIL; never throws.</summary>
-    internal static string BareOf(nint o) => NameOfType(o, qualified: false);
-
-    private static string NameOfType(nint o, bool qualified)
+    internal static string Of(nint o)
     {
         var type = CPython.PyObject_Type(o);
         if (type == 0)
@@ -19,8 +17,6 @@ internal static unsafe class PythonTypeNames
         }
         try
         {
-            if (!qualified)
-                return Attribute(type, "__name__\0"u8) ?? "<unknown type>";
             var name = Attribute(type, "__qualname__\0"u8) ?? Attribute(type, "__name__\0"u8) ?? "<unknown type>";
             var module = Attribute(type, "__module__\0"u8);
             return module is null or "builtins" ? name : module + "." + name;

@@ -129,7 +129,7 @@ internal static unsafe class ArgumentConverters
 
     internal static string ToString(nint o, ParameterBinding parameter)
     {
-        if (!HasTypeFlag(o, CPython.Py_TPFLAGS_UNICODE_SUBCLASS))
+        if (!CPython.PyUnicode_Check(o))
             throw ArgumentConversionException.WrongType(parameter, "a str", o);
         return PythonConvert.ToStringExact(o);
     }
@@ -151,7 +151,7 @@ internal static unsafe class ArgumentConverters
     // int and its subclasses; also objects with __index__ (NumPy integer scalars), as Python's own int parameters take.
     private static void RequireInt(nint o, ParameterBinding parameter, string typeName)
     {
-        if (HasTypeFlag(o, CPython.Py_TPFLAGS_LONG_SUBCLASS))
+        if (CPython.PyLong_Check(o))
             return;
         fixed (byte* name = "__index__\0"u8)
         {
@@ -159,14 +159,6 @@ internal static unsafe class ArgumentConverters
                 return;
         }
         throw ArgumentConversionException.WrongType(parameter, $"an int ({typeName})", o);
-    }
-
-    private static bool HasTypeFlag(nint o, nuint flag)
-    {
-        var type = CPython.PyObject_Type(o);
-        var flags = CPython.PyType_GetFlags(type);
-        CPython.Py_DecRef(type);
-        return (flags & flag) != 0;
     }
 
     private static ArgumentConversionException Refuse(nint o, ParameterBinding parameter, string expected)

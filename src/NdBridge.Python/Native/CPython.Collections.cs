@@ -20,6 +20,12 @@ internal static unsafe partial class CPython
     /// <summary><c>int PyList_Append(PyObject *list, PyObject *item)</c>; does not steal.</summary>
     internal static delegate* unmanaged<nint, nint, int> PyList_Append;
 
+    /// <summary><c>Py_ssize_t PyList_Size(PyObject *list)</c>: the list's own length (a subclass's <c>__len__</c> is not called).</summary>
+    internal static delegate* unmanaged<nint, nint> PyList_Size;
+
+    /// <summary><c>PyObject *PyList_GetItem(PyObject *list, Py_ssize_t index)</c>: borrowed reference, from the list's own storage.</summary>
+    internal static delegate* unmanaged<nint, nint, nint> PyList_GetItem;
+
     /// <summary><c>PyObject *PyDict_New(void)</c>: new reference.</summary>
     internal static delegate* unmanaged<nint> PyDict_New;
 
@@ -49,6 +55,8 @@ internal static unsafe partial class CPython
         PyTuple_GetItem = (delegate* unmanaged<nint, nint, nint>)Export(library, nameof(PyTuple_GetItem));
         PyList_New = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyList_New));
         PyList_Append = (delegate* unmanaged<nint, nint, int>)Export(library, nameof(PyList_Append));
+        PyList_Size = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyList_Size));
+        PyList_GetItem = (delegate* unmanaged<nint, nint, nint>)Export(library, nameof(PyList_GetItem));
         PyDict_New = (delegate* unmanaged<nint>)Export(library, nameof(PyDict_New));
         PyDict_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Export(library, nameof(PyDict_SetItem));
         PyDict_SetItemString = (delegate* unmanaged<nint, byte*, nint, int>)Export(library, nameof(PyDict_SetItemString));

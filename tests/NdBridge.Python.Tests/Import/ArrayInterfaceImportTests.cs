@@ -12,6 +12,8 @@ public sealed unsafe class ArrayInterfaceImportTests
             def __init__(self, interface, keep=None):
                 self.__array_interface__ = interface
                 self.keep = keep
+        # Classes that only borrow a builtin's name: the type checks must see through them.
+        FakeStr, FakeTuple, FakeDict, FakeInt = (type(n, (), {}) for n in ('str', 'tuple', 'dict', 'int'))
         def numpy_reading(h):
             x = np.asarray(h)
             assert type(x.base) is not memoryview  # NumPy took the interface, not a buffer
@@ -146,6 +148,25 @@ public sealed unsafe class ArrayInterfaceImportTests
     [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<q8', 'data': (a.__array_interface__['data'][0], False)}", "unreadable typestr")]
     [InlineData("{'version': 3, 'shape': [2], 'typestr': '<f8', 'data': (a.__array_interface__['data'][0], False)}", "'shape' of type list, not a tuple")]
     [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'data': 'text'}", "neither an (address, readonly) tuple nor a buffer")]
+    [InlineData("{'version': 3, 'shape': (2**63,), 'typestr': '<f8', 'data': (a.__array_interface__['data'][0], False)}", "'shape' outside -2**63 to 2**63-1")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'strides': (2**63,), 'data': (a.__array_interface__['data'][0], False)}", "'strides' outside -2**63 to 2**63-1")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'data': bytearray(16), 'offset': 2**63}", "'offset' outside -2**63 to 2**63-1")]
+    [InlineData("{'version': 2**63, 'shape': (2,), 'typestr': '<f8', 'data': (a.__array_interface__['data'][0], False)}", "'version' outside -2**63 to 2**63-1")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'data': (2**64, False)}", "'data address' outside -2**63 to 2**63-1")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'data': (-8, False)}", "negative data address (-8)")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'data': (a.__array_interface__['data'][0], False), 1: 2}", "has a key of type int; its keys are str")]
+    [InlineData("{'version': 3, 'shape': (1,), 'typestr': '|V8', 'descr': [(('t',), '<f8')], 'data': (a.__array_interface__['data'][0], False)}", "has a descr name ('t',) of type tuple")]
+    [InlineData("{'version': 3, 'shape': (1,), 'typestr': '|V8', 'descr': [('x', '<f8')], 'data': (a.__array_interface__['data'][0], False), '\\ud800': 1}", "has a key that is not valid text (UnicodeEncodeError")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8\\ud800', 'data': (a.__array_interface__['data'][0], False)}", "has a typestr that is not valid text (UnicodeEncodeError")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': FakeStr(), 'data': (a.__array_interface__['data'][0], False)}", "has a 'typestr' of type __main__.str, not str")]
+    [InlineData("{'version': 3, 'shape': FakeTuple(), 'typestr': '<f8', 'data': (a.__array_interface__['data'][0], False)}", "has a 'shape' of type __main__.tuple, not a tuple")]
+    [InlineData("{'version': 3, 'shape': (FakeInt(),), 'typestr': '<f8', 'data': (a.__array_interface__['data'][0], False)}", "has a 'shape' of type __main__.int, not int")]
+    [InlineData("FakeDict()", "is a __main__.dict, not a dict")]
+    [InlineData("[('shape', (2,))]", "is a list, not a dict")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'strides': [8], 'data': (a.__array_interface__['data'][0], False)}", "'strides' of type list, not a tuple")]
+    [InlineData("{'version': 3, 'shape': (1,), 'typestr': '|V8', 'descr': (('x', '<f8'),), 'data': (a.__array_interface__['data'][0], False)}", "has a descr of type tuple, not a list")]
+    [InlineData("{'version': 3, 'shape': (1,), 'typestr': '|V8', 'descr': [['x', '<f8']], 'data': (a.__array_interface__['data'][0], False)}", "has a descr entry of type list, not a tuple")]
+    [InlineData("{'version': 3, 'shape': (2,), 'typestr': '<f8', 'data': (a.__array_interface__['data'][0],)}", "has a data tuple of 1 items")]
     public void MalformedInterface_IsRefused_NamingTheProblem_AndLeaksNothing(string interfaceCode, string message)
     {
         using var ns = Namespace($"a = np.zeros(4)\nh = Interface({interfaceCode}, keep=a)\n");
