@@ -57,7 +57,13 @@ public static unsafe class PythonDLPack
         using var gil = PythonGil.Acquire();
         var capsule = DLPackExport.CreateCapsule(DLPackSource.Of(buffer), MinorVersionFor(maxVersion), copy, out var refusal);
         if (capsule == 0)
+        {
+            // Dispose on another thread since the check above: the owner refused the tensor's hold. Dispose marks the
+            // buffer before it releases the owner, so the mark is seen here.
+            if (buffer.IsDisposed)
+                ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
             ThrowHelper.ThrowNotSupported("DLPack export refused: " + refusal + ".");
+        }
         return PythonObject.FromNewReference(capsule);
     }
 
