@@ -14,11 +14,12 @@ public sealed partial class NdBuffer
     /// Valid while this buffer is undisposed and reachable.
     /// </summary>
     /// <param name="scratch">Where gathered blocks go; a few KiB (<c>stackalloc T[1024]</c>) keeps them in cache.</param>
-    /// <param name="preserveOrder">True: the blocks, concatenated, are the elements in C order. False: memory order
-    /// (dimensions sorted by stride, reversed ones walked forwards), which gives longer runs.</param>
+    /// <param name="preserveOrder">False (the default, as for <see cref="EnumerateRuns{T}"/>): memory order — dimensions
+    /// sorted by stride, reversed ones walked forwards — which gives the longest runs. True: the blocks, concatenated, are
+    /// the elements in C (logical) order.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">The buffer is read-only, or <typeparamref name="T"/> does not match.</exception>
-    public BufferedRunEnumerator<T> EnumerateBuffered<T>(Span<T> scratch, bool preserveOrder = true) where T : unmanaged
+    public BufferedRunEnumerator<T> EnumerateBuffered<T>(Span<T> scratch, bool preserveOrder = false) where T : unmanaged
     {
         if (IsReadOnly)
             ThrowHelper.ThrowReadOnly($"EnumerateBuffered<{ElementType<T>.Name}>", $"read it with EnumerateReadOnlyBuffered<{ElementType<T>.Name}>(scratch), or enumerate a writable copy (ToContiguous())");
@@ -30,7 +31,7 @@ public sealed partial class NdBuffer
     /// <param name="preserveOrder">As in <see cref="EnumerateBuffered{T}"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match.</exception>
-    public ReadOnlyBufferedRunEnumerator<T> EnumerateReadOnlyBuffered<T>(Span<T> scratch, bool preserveOrder = true) where T : unmanaged =>
+    public ReadOnlyBufferedRunEnumerator<T> EnumerateReadOnlyBuffered<T>(Span<T> scratch, bool preserveOrder = false) where T : unmanaged =>
         new(this, CreateBufferedWalker(scratch, preserveOrder, writeBack: false));
 
     private unsafe RawBufferedEnumerator CreateBufferedWalker<T>(Span<T> scratch, bool preserveOrder, bool writeBack) where T : unmanaged

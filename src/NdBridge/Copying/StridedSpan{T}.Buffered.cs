@@ -12,9 +12,10 @@ public readonly ref partial struct StridedSpan<T>
     /// scattered back before the next block (as NumPy's buffered <c>nditer</c>).
     /// </summary>
     /// <param name="scratch">Where gathered blocks go; a few KiB (<c>stackalloc T[1024]</c>) keeps them in cache.</param>
-    /// <param name="preserveOrder">True: the blocks, concatenated, are the elements in C order. False: memory order.</param>
+    /// <param name="preserveOrder">False (the default, as for <see cref="EnumerateRuns"/>): memory order, the longest runs.
+    /// True: the blocks, concatenated, are the elements in C (logical) order.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
-    public BufferedRunEnumerator<T> EnumerateBuffered(Span<T> scratch, bool preserveOrder = true) =>
+    public BufferedRunEnumerator<T> EnumerateBuffered(Span<T> scratch, bool preserveOrder = false) =>
         new(null, new RawBufferedEnumerator(ref Unsafe.As<T, byte>(ref _origin), Shape, Unsafe.SizeOf<T>(), ByteStrides, default,
             MemoryMarshal.AsBytes(scratch), preserveOrder, writeBack: true));
 }

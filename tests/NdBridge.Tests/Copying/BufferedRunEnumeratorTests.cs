@@ -175,6 +175,31 @@ public sealed unsafe class BufferedRunEnumeratorTests : IDisposable
     }
 
     [Fact]
+    public void DefaultOrder_IsMemoryOrder_AsForRuns_AndLogicalOrderIsOneArgumentAway()
+    {
+        var values = Enumerable.Range(0, 24).Select(k => (double)k).ToArray();
+        using var buffer = NdBuffer.FromArray(values, [4, 6]);
+        using var reversed = buffer.Slice(1, null, null, -1); // a[:, ::-1]: memory order walks the values forwards
+        var runs = new List<double>();
+        foreach (ReadOnlySpan<double> run in reversed.EnumerateReadOnlyRuns<double>())
+            runs.AddRange(run.ToArray());
+        var buffered = new List<double>();
+        foreach (var block in reversed.EnumerateReadOnlyBuffered<double>(new double[5]))
+            buffered.AddRange(block.ToArray());
+        var span = new List<double>();
+        foreach (var block in reversed.AsReadOnlyStridedSpan<double>().EnumerateBuffered(new double[5]))
+            span.AddRange(block.ToArray());
+        Assert.Equal(values, runs);
+        Assert.Equal(runs, buffered);
+        Assert.Equal(runs, span);
+
+        var logical = new List<double>();
+        foreach (var block in reversed.EnumerateReadOnlyBuffered<double>(new double[5], preserveOrder: true))
+            logical.AddRange(block.ToArray());
+        Assert.Equal(Enumerable.Range(0, 4).SelectMany(i => Enumerable.Range(0, 6).Select(j => values[i * 6 + 5 - j])), logical);
+    }
+
+    [Fact]
     public void BadArguments_AreRefusedByName()
     {
         using var buffer = NdBuffer.FromArray(new double[6], [2, 3]);
