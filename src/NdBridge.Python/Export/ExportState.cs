@@ -81,7 +81,7 @@ internal sealed unsafe class ExportState
     {
         var origin = (byte*)buffer.DangerousGetPointer(); // throws ObjectDisposedException when disposed
         var layout = buffer.Layout;
-        var format = buffer.Format;
+        var format = buffer.Format.WithItemSize(layout.ItemSize); // the format every reader sizes as the item (qb: =qb)
         if (!buffer.TryAcquireOwner())
             ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
         if (!ReferenceEquals(layout, _blockLayout) || !ReferenceEquals(format, _blockFormat))

@@ -44,6 +44,41 @@ public static unsafe class NdBufferPythonExtensions
     /// <exception cref="InvalidOperationException">No interpreter is running.</exception>
     public static PythonObject ToNumPy(this NdBuffer buffer) => PythonObject.FromNewReference(ToNumPyNewReference(buffer));
 
+    /// <summary>
+    /// NumPy's <c>__array_interface__</c> (version 3) for the buffer, and the object that keeps its memory alive: for a
+    /// plugin layer that makes its own Python objects array-like (as ROOT does) by setting both on them —
+    /// <c>o.__array_interface__ = interface</c> and <c>o._keepalive = keepAlive</c>. <c>numpy.asarray(o)</c> is then a
+    /// view of the memory (no copy) whose <c>base</c> is <c>o</c>; the memory lives while <c>o</c> (holding
+    /// <paramref name="buffer"/>'s export, <c>keepAlive</c>) or any array viewing it does, whatever .NET does with the buffer.
+    /// </summary>
+    /// <remarks>
+    /// The dict's <c>data</c> is <c>(address, readonly)</c>, so it is valid only while <c>keepAlive</c> (an
+    /// <c>ndbridge.BufferExport</c>, which also offers the buffer protocol) is alive: attach both to the same object,
+    /// or hand out <c>keepAlive</c> itself. <c>strides</c> is None for C-contiguous memory; <c>descr</c> gives record
+    /// fields. Dispose both results to drop .NET's references.
+    /// </remarks>
+    /// <param name="buffer">The buffer; disposing it afterwards leaves the memory alive while <c>keepAlive</c> is.</param>
+    /// <returns>The interface dict and the export holding the memory.</returns>
+    /// <exception cref="ArgumentException">NumPy cannot view the buffer (as for <see cref="ToNumPy"/>: <c>O</c>, <c>P</c> or
+    /// <c>p</c> items, suboffsets).</exception>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    /// <exception cref="InvalidOperationException">No interpreter is running.</exception>
+    public static (PythonObject Interface, PythonObject KeepAlive) ToArrayInterface(this NdBuffer buffer)
+    {
+        ValidateForNumPy(buffer);
+        using var gil = PythonGil.Acquire();
+        var export = PythonObject.FromNewReference(BufferExportType.Create(buffer));
+        try
+        {
+            return (export.GetAttr("__array_interface__"), export);
+        }
+        catch
+        {
+            export.Dispose();
+            throw;
+        }
+    }
+
     /// <summary><see cref="ToNumPy"/> as a new <c>PyObject*</c> reference (a hosted function's result).</summary>
     internal static nint ToNumPyNewReference(NdBuffer buffer)
     {
@@ -85,7 +120,7 @@ public static unsafe class NdBufferPythonExtensions
             ThrowHelper.ThrowExportRefused(
                 $"NumPy {numPy} allows at most {numPy.MaxDimensions} dimensions; this buffer has {buffer.Rank}. Reshape or index it first, or use ToPython() for a memoryview (up to {StridedLayout.MaxRank}).",
                 nameof(buffer));
-        var descr = api is null ? 0 : NumPyDescriptors.NewReference(api, buffer.Format, buffer.Layout.ItemSize);
+        var descr = api is null ? 0 : NumPyDescriptors.NewReference(api, buffer.Format.WithItemSize(buffer.Layout.ItemSize), buffer.Layout.ItemSize);
         if (descr == 0)
         {
             var export = BufferExportType.Create(buffer);

@@ -152,7 +152,7 @@ public static unsafe partial class NdBufferImport
             if (format is null || layout is null)
             {
                 var view = &holding->View;
-                format = CheckItemSize(ReadFormat(view, describedObject), view->itemsize, describedObject, paramName);
+                format = CheckItemSize(ReadFormat(view, describedObject), view, describedObject, paramName);
                 layout = ReadLayout(view);
             }
             if (format.ContainsObjects)
@@ -240,13 +240,15 @@ public static unsafe partial class NdBufferImport
     }
 
     /// <summary>
-    /// The exporter's <c>itemsize</c> is the truth; its format must describe it: the same struct or NumPy size,
-    /// or the struct size rounded up to the largest alignment of its scalars (C's trailing padding, as ctypes gives).
-    /// A record accepted that way gets its trailing padding written out, so that its size is the item size (and
-    /// what NdBridge exports again says so).
+    /// The exporter's <c>itemsize</c> is the truth; its format must describe it: the same struct or NumPy size; for a
+    /// record, the struct size rounded up to the largest alignment of its scalars (C's trailing padding, as ctypes
+    /// gives), or any size that still holds every field (the trailing padding NumPy's parser would add, left out: NumPy
+    /// exports a record view with at most one element per dimension that way). A record accepted that way is resized
+    /// to the item size (<see cref="BufferFormat.WithItemSize"/>), so what NdBridge exports again says so.
     /// </summary>
-    private static BufferFormat CheckItemSize(BufferFormat format, nint itemSize, nint source, string paramName)
+    private static BufferFormat CheckItemSize(BufferFormat format, CPython.Py_buffer* view, nint source, string paramName)
     {
+        var itemSize = view->itemsize;
         if (format.ItemSize == itemSize || format.NumPyItemSize == itemSize)
             return format;
         var alignment = 1;
@@ -256,9 +258,17 @@ public static unsafe partial class NdBufferImport
                 alignment = Math.Max(alignment, BufferFormat.NaturalAlignment(run.Kind, run.ByteSize));
         }
         var padded = (format.ItemSize + alignment - 1) / alignment * alignment;
-        if (itemSize != padded || format.Kind != BufferFormatKind.Record)
-            ThrowHelper.ThrowImportItemSize(paramName, PythonTypeNames.Of(source), format, itemSize, padded);
-        return BufferFormat.CreateRecord([.. format.Fields], itemSize, itemSize);
+        nint fieldsEnd = 0;
+        foreach (var field in format.Fields)
+            fieldsEnd = Math.Max(fieldsEnd, field.ByteOffset + field.Format.NumPyItemSize);
+        if (format.Kind == BufferFormatKind.Record && (itemSize == padded || (itemSize >= fieldsEnd && itemSize < format.ItemSize)))
+            return format.WithItemSize(itemSize);
+        var sent = view->format is null ? "B" : System.Text.Encoding.Latin1.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(view->format));
+        throw new ArgumentException(
+            $"A {PythonTypeNames.Of(source)} object exports items of {itemSize} bytes in format '{sent}' ({format.Describe()}), whose " +
+            $"fields end at byte {fieldsEnd} and whose size is {format.ItemSize} bytes ({format.NumPyItemSize} for NumPy, {padded} with " +
+            "C's trailing alignment padding): the format does not describe the items. Have the exporter write a format whose " +
+            "fields fit its itemsize (or import the bytes with a format of your own: NdBuffer.DangerousFromPointer).", paramName);
     }
 
     /// <summary>

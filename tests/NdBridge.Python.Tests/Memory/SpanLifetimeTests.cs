@@ -1,7 +1,8 @@
 namespace NdBridge.Python.Tests.Memory;
 
 /// <summary>
-/// Typed views and enumerations never reach freed memory without <c>unsafe</c> (issue 16, items 1-3): each case runs
+/// Typed views, enumerations, Memory&lt;T&gt; and every member that touches memory (copies, arrays, tensors, exports to
+/// Python) never reach freed memory without <c>unsafe</c> (issue 16, items 1-3, 7, 14, 15): each case runs
 /// 500 times in a child process built in Release, with glibc unmapping freed blocks of 128 KiB and more
 /// (<c>MALLOC_MMAP_THRESHOLD_</c>), so a use-after-free is a crash, not stale data.
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class SpanLifetimeTests
     [Theory]
     [InlineData("span-gc")]
     [InlineData("readonly-span-gc")]
+    [InlineData("memory-gc")]
+    [InlineData("fromtensor-gc")]
     public void Span_keeps_an_unreferenced_buffer_alive_through_collections(string scenario)
     {
         var child = RunChild(scenario);
@@ -35,6 +38,7 @@ public sealed class SpanLifetimeTests
     [Theory]
     [InlineData("span-dispose-race")]
     [InlineData("readonly-span-dispose-race")]
+    [InlineData("memory-dispose-race")]
     public void Span_in_use_while_another_thread_disposes_keeps_the_memory_until_the_use_ends(string scenario)
     {
         var child = RunChild(scenario);
@@ -46,6 +50,20 @@ public sealed class SpanLifetimeTests
     [InlineData("runs-dispose-race")]
     [InlineData("readonly-runs-dispose-race")]
     [InlineData("unaligned-dispose-race")]
+    [InlineData("buffered-dispose-race")]
+    [InlineData("readonly-buffered-dispose-race")]
+    [InlineData("copyto-dispose-race")]
+    [InlineData("copyto-buffer-dispose-race")]
+    [InlineData("copyfrom-dispose-race")]
+    [InlineData("toarray-dispose-race")]
+    [InlineData("tobytearray-dispose-race")]
+    [InlineData("tomultidimensional-dispose-race")]
+    [InlineData("tocontiguous-dispose-race")]
+    [InlineData("valueequals-dispose-race")]
+    [InlineData("totensor-dispose-race")]
+    [InlineData("dlpack-export-dispose-race")]
+    [InlineData("tonumpy-dispose-race")]
+    [InlineData("arrayinterface-dispose-race")]
     public void Enumeration_or_unaligned_access_racing_dispose_ends_complete_or_in_ObjectDisposedException(string scenario)
     {
         var child = RunChild(scenario);
