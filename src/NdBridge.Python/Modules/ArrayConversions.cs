@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -28,13 +29,13 @@ internal static unsafe class ArrayConversions
     internal static void Release(NdBuffer? buffer) => buffer?.Dispose();
 
     internal static Memory<T> ToMemory<T>(nint o, ParameterBinding parameter) where T : unmanaged =>
-        ImportContiguous<T>(o, parameter, writable: true).Memory;
+        ImportContiguous<T>(o, parameter, writable: true);
 
     internal static ReadOnlyMemory<T> ToReadOnlyMemory<T>(nint o, ParameterBinding parameter) where T : unmanaged =>
-        ImportContiguous<T>(o, parameter, writable: false).Memory;
+        ImportContiguous<T>(o, parameter, writable: false);
 
-    // The memory's manager (and the export it holds) stays reachable for the whole call, whatever the JIT decides.
-    internal static void KeepAlive<T>(Memory<T> memory) where T : unmanaged => GC.KeepAlive(MemoryMarshal.TryGetMemoryManager<T, NdBufferMemoryManager<T>>(memory, out var manager) ? manager : null);
+    // The memory's manager (and the import it holds) stays reachable for the whole call, whatever the JIT decides.
+    internal static void KeepAlive<T>(Memory<T> memory) where T : unmanaged => GC.KeepAlive(MemoryMarshal.TryGetMemoryManager<T, MemoryManager<T>>(memory, out var manager) ? manager : null);
 
     internal static void KeepAliveReadOnly<T>(ReadOnlyMemory<T> memory) where T : unmanaged => KeepAlive(MemoryMarshal.AsMemory(memory));
 
@@ -133,7 +134,8 @@ internal static unsafe class ArrayConversions
         }
     }
 
-    private static NdBufferMemoryManager<T> ImportContiguous<T>(nint o, ParameterBinding parameter, bool writable) where T : unmanaged
+    // NdBuffer.AsMemory's manager holds its own view of the import: the buffer itself is released at once.
+    private static Memory<T> ImportContiguous<T>(nint o, ParameterBinding parameter, bool writable) where T : unmanaged
     {
         var dtype = NumPyName(typeof(T));
         var buffer = Import(o, parameter, writable, $"a C-contiguous {(writable ? "writable " : "")}{dtype} array");
@@ -147,12 +149,11 @@ internal static unsafe class ArrayConversions
                     $"needs a C-contiguous {dtype} array (it is viewed as Memory<{typeof(T).Name}> without a copy); this one has shape {StridedLayout.FormatTuple(buffer.Shape)} and byte strides {StridedLayout.FormatTuple(buffer.Layout.ByteStrides)}: convert with numpy.ascontiguousarray(x)");
             if (buffer.ElementCount > int.MaxValue)
                 throw ArgumentConversionException.Refused(parameter, $"has {buffer.ElementCount} elements; Memory<{typeof(T).Name}> holds at most {int.MaxValue}: pass an NdBuffer parameter instead");
-            return new NdBufferMemoryManager<T>(buffer);
+            return writable ? buffer.AsMemory<T>() : MemoryMarshal.AsMemory(buffer.AsReadOnlyMemory<T>());
         }
-        catch
+        finally
         {
             buffer.Dispose();
-            throw;
         }
     }
 

@@ -12,12 +12,14 @@ namespace NdBridge;
 /// <typeparam name="T">The element type, or <see cref="byte"/> for raw bytes.</typeparam>
 public ref struct BufferedRunEnumerator<T> where T : unmanaged
 {
-    private readonly NdBuffer? _buffer;
+    // A RunLease (an NdBuffer's enumeration) or a span's NdBuffer: passed to every step, which keeps it reachable.
+    private readonly object? _owner;
     private RawBufferedEnumerator _blocks;
 
-    internal BufferedRunEnumerator(NdBuffer? buffer, RawBufferedEnumerator blocks)
+    // `lease` holds an NdBuffer's memory for the enumeration; `keepAlive` is a span's buffer (the span's own guarantee).
+    internal BufferedRunEnumerator(RunLease? lease, object? keepAlive, RawBufferedEnumerator blocks)
     {
-        _buffer = buffer;
+        _owner = (object?)lease ?? keepAlive;
         _blocks = blocks;
     }
 
@@ -33,12 +35,8 @@ public ref struct BufferedRunEnumerator<T> where T : unmanaged
     /// <summary>Writes the previous block back (when it was gathered) and advances to the next.</summary>
     /// <exception cref="InvalidOperationException">A run in place is not aligned to <typeparamref name="T"/>.</exception>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
-    public bool MoveNext() => BufferedBlocks.MoveNext<T>(_buffer, ref _blocks);
+    public bool MoveNext() => BufferedBlocks.MoveNext<T>(_owner, ref _blocks);
 
-    /// <summary>Writes the last gathered block back (unless the buffer was disposed meanwhile).</summary>
-    public void Dispose()
-    {
-        if (_buffer is not { IsDisposed: true })
-            _blocks.Dispose();
-    }
+    /// <summary>Writes the last gathered block back (unless the buffer was disposed meanwhile) and ends the enumeration's hold on the memory.</summary>
+    public void Dispose() => BufferedBlocks.Dispose(_owner, ref _blocks);
 }

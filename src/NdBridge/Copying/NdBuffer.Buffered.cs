@@ -11,7 +11,9 @@ public sealed partial class NdBuffer
     /// contiguous runs in place where they are long, and elsewhere up to <paramref name="scratch"/>'s length of
     /// elements gathered from short or strided runs and scattered back before the next block (as NumPy's buffered
     /// <c>nditer</c>). <typeparamref name="T"/> must match the format in native byte order (or be <see cref="byte"/>).
-    /// Valid while this buffer is undisposed and reachable.
+    /// The enumeration holds a lease on the memory until it runs out or is disposed (<c>foreach</c> disposes it): a
+    /// <see cref="Dispose"/> on another thread ends it with <see cref="ObjectDisposedException"/> at its next step, never
+    /// with freed memory under the current block (as for <see cref="EnumerateRuns{T}"/>).
     /// </summary>
     /// <param name="scratch">Where gathered blocks go; a few KiB (<c>stackalloc T[1024]</c>) keeps them in cache.</param>
     /// <param name="preserveOrder">False (the default, as for <see cref="EnumerateRuns{T}"/>): memory order — dimensions
@@ -23,7 +25,8 @@ public sealed partial class NdBuffer
     {
         if (IsReadOnly)
             ThrowHelper.ThrowReadOnly($"EnumerateBuffered<{ElementType<T>.Name}>", $"read it with EnumerateReadOnlyBuffered<{ElementType<T>.Name}>(scratch), or enumerate a writable copy (ToContiguous())");
-        return new BufferedRunEnumerator<T>(this, CreateBufferedWalker(scratch, preserveOrder, writeBack: true));
+        var blocks = CreateBufferedWalker(scratch, preserveOrder, writeBack: true);
+        return new BufferedRunEnumerator<T>(RunLease.Take(this), null, blocks);
     }
 
     /// <summary>The read-only twin of <see cref="EnumerateBuffered{T}"/>, for read-only buffers too: blocks are never written back.</summary>
@@ -31,8 +34,11 @@ public sealed partial class NdBuffer
     /// <param name="preserveOrder">As in <see cref="EnumerateBuffered{T}"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match.</exception>
-    public ReadOnlyBufferedRunEnumerator<T> EnumerateReadOnlyBuffered<T>(Span<T> scratch, bool preserveOrder = false) where T : unmanaged =>
-        new(this, CreateBufferedWalker(scratch, preserveOrder, writeBack: false));
+    public ReadOnlyBufferedRunEnumerator<T> EnumerateReadOnlyBuffered<T>(Span<T> scratch, bool preserveOrder = false) where T : unmanaged
+    {
+        var blocks = CreateBufferedWalker(scratch, preserveOrder, writeBack: false);
+        return new ReadOnlyBufferedRunEnumerator<T>(RunLease.Take(this), null, blocks);
+    }
 
     private unsafe RawBufferedEnumerator CreateBufferedWalker<T>(Span<T> scratch, bool preserveOrder, bool writeBack) where T : unmanaged
     {

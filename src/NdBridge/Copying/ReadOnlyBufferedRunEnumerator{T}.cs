@@ -10,12 +10,14 @@ namespace NdBridge;
 /// <typeparam name="T">The element type, or <see cref="byte"/> for raw bytes.</typeparam>
 public ref struct ReadOnlyBufferedRunEnumerator<T> where T : unmanaged
 {
-    private readonly NdBuffer? _buffer;
+    // A RunLease (an NdBuffer's enumeration) or a span's NdBuffer: passed to every step, which keeps it reachable.
+    private readonly object? _owner;
     private RawBufferedEnumerator _blocks;
 
-    internal ReadOnlyBufferedRunEnumerator(NdBuffer? buffer, RawBufferedEnumerator blocks)
+    // `lease` holds an NdBuffer's memory for the enumeration; `keepAlive` is a span's buffer (the span's own guarantee).
+    internal ReadOnlyBufferedRunEnumerator(RunLease? lease, object? keepAlive, RawBufferedEnumerator blocks)
     {
-        _buffer = buffer;
+        _owner = (object?)lease ?? keepAlive;
         _blocks = blocks;
     }
 
@@ -31,5 +33,8 @@ public ref struct ReadOnlyBufferedRunEnumerator<T> where T : unmanaged
     /// <summary>Advances to the next block.</summary>
     /// <exception cref="InvalidOperationException">A run in place is not aligned to <typeparamref name="T"/>.</exception>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
-    public bool MoveNext() => BufferedBlocks.MoveNext<T>(_buffer, ref _blocks);
+    public bool MoveNext() => BufferedBlocks.MoveNext<T>(_owner, ref _blocks);
+
+    /// <summary>Ends the enumeration's hold on the memory (<c>foreach</c> calls this; also released when the blocks run out).</summary>
+    public void Dispose() => BufferedBlocks.Dispose(_owner, ref _blocks);
 }

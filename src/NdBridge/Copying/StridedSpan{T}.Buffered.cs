@@ -16,6 +16,6 @@ public readonly ref partial struct StridedSpan<T>
     /// True: the blocks, concatenated, are the elements in C (logical) order.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scratch"/> is empty.</exception>
     public BufferedRunEnumerator<T> EnumerateBuffered(Span<T> scratch, bool preserveOrder = false) =>
-        new(null, new RawBufferedEnumerator(ref Unsafe.As<T, byte>(ref _origin), Shape, Unsafe.SizeOf<T>(), ByteStrides, default,
+        new(null, _buffer, new RawBufferedEnumerator(ref Unsafe.As<T, byte>(ref _origin), Shape, Unsafe.SizeOf<T>(), ByteStrides, default,
             MemoryMarshal.AsBytes(scratch), preserveOrder, writeBack: true));
 }

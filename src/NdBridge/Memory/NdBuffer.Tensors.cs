@@ -37,7 +37,8 @@ public sealed unsafe partial class NdBuffer
         var handle = tensor.GetPinnedHandle();
         var owner = new MemoryHandleOwner(handle);
         // Pinned by `owner` from here: element [0, ..., 0] stays at this address while the buffer lives.
-        var origin = layout.IsEmpty ? (byte*)handle.Pointer : (byte*)Unsafe.AsPointer(ref tensor.GetPinnableReference());
+        // Element [0, ..., 0] by the indexer: GetPinnableReference of a sliced tensor is its array's first element.
+        var origin = layout.IsEmpty ? (byte*)handle.Pointer : (byte*)Unsafe.AsPointer(ref tensor[stackalloc nint[layout.Rank]]);
         return new NdBuffer(owner, origin, null, 0, BufferFormat.Of<T>(), layout, readOnly || HasBroadcastDimension(layout));
     }
 
@@ -53,7 +54,7 @@ public sealed unsafe partial class NdBuffer
     public static NdBuffer DangerousFromTensorSpan<T>(TensorSpan<T> tensor, bool readOnly = false, Action<nint>? release = null) where T : unmanaged
     {
         var layout = StridedSpanShared<T>.LayoutOf(tensor.Lengths, tensor.Strides, nameof(tensor));
-        var origin = layout.IsEmpty ? null : (byte*)Unsafe.AsPointer(ref tensor.GetPinnableReference()); // the caller's promise: native or pinned
+        var origin = layout.IsEmpty ? null : (byte*)Unsafe.AsPointer(ref tensor[stackalloc nint[layout.Rank]]); // the caller's promise: native or pinned
         return new NdBuffer(new CallbackOwner((nint)origin, release), origin, null, 0, BufferFormat.Of<T>(), layout, readOnly || HasBroadcastDimension(layout));
     }
 

@@ -73,11 +73,11 @@ public sealed unsafe class TensorAndMemoryConversionTests
         for (var k = 0; k < 12; k++)
             native[k] = k;
         var releases = 0;
-        var span = new TensorSpan<float>(native, 12, [3, 2], [4, 2]); // every other column of a 3×4 array
-        var buffer = NdBuffer.DangerousFromTensorSpan(span, release: p => { Assert.Equal((nint)native, p); NativeMemory.Free((void*)p); releases++; });
-        Assert.Equal((nint)native, (nint)buffer.DangerousGetPointer());
+        var span = new TensorSpan<float>(native + 1, 11, [3, 2], [4, 2]); // every other column of a 3×4 array, from column 1
+        var buffer = NdBuffer.DangerousFromTensorSpan(span, release: p => { Assert.Equal((nint)(native + 1), p); NativeMemory.Free(native); releases++; });
+        Assert.Equal((nint)(native + 1), (nint)buffer.DangerousGetPointer());
         Assert.Equal([4 * sizeof(float), 2 * sizeof(float)], buffer.Layout.ByteStrides.ToArray());
-        Assert.Equal([0f, 2, 4, 6, 8, 10], buffer.ToArray<float>());
+        Assert.Equal([1f, 3, 5, 7, 9, 11], buffer.ToArray<float>());
         buffer.Dispose();
         Assert.Equal(1, releases);
     }
