@@ -57,6 +57,23 @@ public sealed unsafe class TensorAndMemoryConversionTests
     }
 
     [Fact]
+    public void SlicedTensorSpans_StartAtTheirFirstElement()
+    {
+        var values = Values(24);
+        var tensor = Tensor.Create(values, [4, 6]);
+        TensorSpan<double> columns = tensor.AsTensorSpan().Slice([new NRange(1, 3), new NRange(2, 6)]);
+        var span = StridedSpan<double>.FromTensorSpan(columns);
+        Assert.Equal(values[1 * 6 + 2], span[0, 0]);
+        Assert.Equal(values[2 * 6 + 5], span[1, 3]);
+        fixed (double* pinned = values)
+        {
+            using var buffer = NdBuffer.DangerousFromTensorSpan(columns);
+            Assert.Equal((nint)(pinned + 1 * 6 + 2), (nint)buffer.DangerousGetPointer());
+            Assert.Equal(values[2 * 6 + 5], buffer.ReadUnaligned<double>(1, 3));
+        }
+    }
+
+    [Fact]
     public void FromTensor_BroadcastDimension_IsReadOnly_AndNullIsRefusedByName()
     {
         var tensor = Tensor.Create(Values(3), [4, 3], [0, 1]);
