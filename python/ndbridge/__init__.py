@@ -19,7 +19,7 @@ import threading
 from . import _assembly, _dotnet
 from ._errors import AssemblyLoadError, DotNetNotFoundError, FrameworkNotFoundError
 
-__all__ = ["load", "diagnostics", "collect", "dotnet_location", "AssemblyLoadError", "DotNetNotFoundError",
+__all__ = ["load", "describe", "diagnostics", "collect", "dotnet_location", "AssemblyLoadError", "DotNetNotFoundError",
            "FrameworkNotFoundError", "BOOTSTRAP_ASSEMBLY"]
 
 BOOTSTRAP_ASSEMBLY = "NdBridge.Python.dll"
@@ -49,6 +49,7 @@ class _Host:
         # PYFUNCTYPE: called holding the GIL; a NULL result raises the exception the function set.
         self.load_modules = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_char_p)(
             runtime.function_pointer(_ENTRY_TYPE, "LoadModules"))
+        self.describe = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_char_p)(runtime.function_pointer(_ENTRY_TYPE, "Describe"))
         self.diagnostics = ctypes.PYFUNCTYPE(ctypes.py_object)(runtime.function_pointer(_ENTRY_TYPE, "Diagnostics"))
         self.collect = ctypes.PYFUNCTYPE(ctypes.py_object)(runtime.function_pointer(_ENTRY_TYPE, "Collect"))
         self.bootstrap = bootstrap
@@ -97,6 +98,17 @@ def load(path) -> tuple:
             sys.modules[module.__name__] = module
         _loaded[real] = modules
         return modules
+
+
+def describe(path) -> dict:
+    """The binding model of the assembly at ``path`` (loaded first if it is not) as plain data: its modules, their
+    functions, each parameter's Python annotation and default, and the docstrings. ``ndbridge.stubgen`` writes stubs
+    from it; the schema is in NdBridge.Python's ``BindingDescriber``.
+    """
+    real = os.path.realpath(os.fspath(path))
+    load(real)
+    with _lock:
+        return _host.describe(os.fsencode(real))
 
 
 def diagnostics() -> dict:
