@@ -106,23 +106,25 @@ def describe(path) -> dict:
     from it; the schema is in NdBridge.Python's ``BindingDescriber``.
     """
     real = os.path.realpath(os.fspath(path))
-    load(real)
     with _lock:
-        return _host.describe(os.fsencode(real))
+        load(real)
+        return _started().describe(os.fsencode(real))
 
 
 def diagnostics() -> dict:
     """NdBridge's live counters (owners, holders, pins, exports, Python references held by .NET), read in .NET."""
-    if _host is None:
-        raise RuntimeError("ndbridge has loaded no assembly yet: call ndbridge.load(path) first")
-    return _host.diagnostics()
+    return _started().diagnostics()
 
 
 def collect() -> None:
     """Runs .NET's garbage collector and finalizers, then releases what they queued (for lifetime checks)."""
+    _started().collect()
+
+
+def _started() -> _Host:
     if _host is None:
         raise RuntimeError("ndbridge has loaded no assembly yet: call ndbridge.load(path) first")
-    _host.collect()
+    return _host
 
 
 def dotnet_location() -> _dotnet.DotNetLocation:
