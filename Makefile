@@ -80,7 +80,7 @@ bench: build stacks
 	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" benchmarks/python/hosting.py --output "$$1"' _ artifacts/bench-$$stack-python.md || exit 1; \
 	done; cat $(foreach s,$(STACKS),artifacts/bench-$(s).md artifacts/bench-$(s)-python.md) > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
 
-## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
+## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) and the Python wheel into artifacts/packages.
 PACKAGES := NdBridge NdBridge.Python
 pack: deps
 	rm -rf artifacts/packages
@@ -89,6 +89,11 @@ pack: deps
 	  dotnet run eng/build/PublicDocs.cs -- src/$$p/bin/Release/net10.0/$$p.dll src/$$p/bin/Release/net10.0/$$p.xml src/$$p/obj/Release/net10.0/$$p.xml || exit 1; \
 	done
 	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
+	@# The Python wheel carries NdBridge.Python and what it runs on (python/setup.py), at the packages' version.
+	rm -rf artifacts/python-assemblies
+	dotnet publish src/NdBridge.Python/NdBridge.Python.csproj -c Release -warnaserror -o artifacts/python-assemblies
+	NDBRIDGE_ASSEMBLIES=$(CURDIR)/artifacts/python-assemblies $(PYTHON) -m pip wheel --no-deps --no-build-isolation --no-index -q -w artifacts/packages ./python
+	rm -rf python/build python/*.egg-info
 	@ls -1 artifacts/packages
 
 ## api-baseline: adds new public API to src/*/PublicAPI.Unshipped.txt (review the diff: it is the API change).
