@@ -89,9 +89,10 @@ pack: deps
 	  dotnet run eng/build/PublicDocs.cs -- src/$$p/bin/Release/net10.0/$$p.dll src/$$p/bin/Release/net10.0/$$p.xml src/$$p/obj/Release/net10.0/$$p.xml || exit 1; \
 	done
 	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
-	@# The Python wheel carries NdBridge.Python and what it runs on (python/setup.py), at the packages' version.
+	@# The Python wheel carries the NdBridge.Python just packed and what it runs on (python/setup.py), at its version.
 	rm -rf artifacts/python-assemblies
-	dotnet publish src/NdBridge.Python/NdBridge.Python.csproj -c Release -warnaserror -o artifacts/python-assemblies
+	version=$$(ls artifacts/packages/NdBridge.Python.*.nupkg | sed -E 's|.*/NdBridge\.Python\.(.*)\.nupkg|\1|'); \
+	dotnet publish src/NdBridge.Python/NdBridge.Python.csproj -c Release --no-build -p:Version=$$version -o artifacts/python-assemblies
 	NDBRIDGE_ASSEMBLIES=$(CURDIR)/artifacts/python-assemblies $(PYTHON) -m pip wheel --no-deps --no-build-isolation --no-index -q -w artifacts/packages ./python
 	rm -rf python/build python/*.egg-info
 	@ls -1 artifacts/packages

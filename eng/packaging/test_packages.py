@@ -80,7 +80,8 @@ def check_wheel(stacks, nuget_version):
     for stack in stacks:
         work = tempfile.mkdtemp(prefix='wheel-', dir=os.path.join(ROOT, 'artifacts'))
         try:
-            shutil.copy(sample, work)  # the library alone: NdBridge comes from the wheel
+            shutil.copy(sample, work)  # the library and its documentation alone: NdBridge comes from the wheel
+            shutil.copy(sample[:-len('.dll')] + '.xml', work)
             example = os.path.join(work, 'example.py')
             open(example, 'w').write(code + 'print("NdBridge from", ndbridge.diagnostics()["ndbridge_assembly"])\n')
             script = ('set -e; "$NDBRIDGE_PYTHON" -m venv --system-site-packages "$1/venv"; '
