@@ -120,3 +120,31 @@ def test_wheel_without_assemblies_is_refused(tmp_path):
     assert build.returncode != 0
     assert f"no NdBridge.Python.dll in NDBRIDGE_ASSEMBLIES={tmp_path / 'empty'}" in build.stdout + build.stderr
     assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.whl"))
+
+
+def test_library_dependencies_resolve_beside_it_when_ndbridge_comes_from_the_wheel(venv, tmp_path):
+    from conftest import built
+    dependent = built("NdBridge.Python.Hosted.Dependent")
+    lonely = tmp_path / "lib"
+    lonely.mkdir()
+    for name in ("NdBridge.Python.Hosted.Dependent.dll", "NdBridge.Python.Hosted.Dependent.deps.json",
+                 "NdBridge.Python.Hosted.Second.dll"):
+        shutil.copy(dependent.parent / name, lonely)
+    code = f"""
+import ndbridge
+(module,) = ndbridge.load({str(lonely / dependent.name)!r})
+print(ndbridge.diagnostics()["ndbridge_assembly"].startswith({str(venv.parent.parent)!r}))
+try:
+    print(module.sum_of_ones(4), module.dependency_location())
+except Exception as error:
+    print(type(error).__name__, error)
+"""
+    result = run_in(venv, code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["True", f"4.0 {lonely / 'NdBridge.Python.Hosted.Second.dll'}"]
+    (lonely / "NdBridge.Python.Hosted.Second.dll").unlink()  # the dependency missing: a Python exception naming it
+    missing = run_in(venv, code, tmp_path)
+    assert missing.returncode == 0, missing.stderr
+    first, second = missing.stdout.split("\n")[:2]
+    assert first == "True"
+    assert "NdBridge.Python.Hosted.Second" in second and second.split()[0].endswith("Error"), second

@@ -133,7 +133,9 @@ internal static unsafe class ModuleLoader
             return loaded;
         try
         {
-            return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            ResolveDependenciesBeside(path);
+            return assembly;
         }
         catch (BadImageFormatException error)
         {
@@ -143,6 +145,16 @@ internal static unsafe class ModuleLoader
         {
             throw ModuleDefinitionException.Create($"{path} cannot be loaded beside NdBridge ({error.Message}).");
         }
+    }
+
+    // A library's own dependencies (listed in its .deps.json, or the files beside it) resolve from its directory, as
+    // hostfxr's load_assembly does for the assembly it loads: NdBridge itself may have come from elsewhere (the wheel).
+    [RequiresUnreferencedCode("Loads a user assembly's dependencies.")]
+    private static void ResolveDependenciesBeside(string path)
+    {
+        var resolver = new AssemblyDependencyResolver(path);
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            resolver.ResolveAssemblyToPath(name) is { } found ? context.LoadFromAssemblyPath(found) : null;
     }
 
     [RequiresDynamicCode("Compiles an expression tree per function.")]
