@@ -23,6 +23,8 @@ internal static class DocumentationIds
         var parameters = method.GetParameters();
         if (parameters.Length > 0)
             text.Append('(').AppendJoin(',', parameters.Select(p => TypeName(p.ParameterType, inSignature: true))).Append(')');
+        if (method is MethodInfo { Name: "op_Implicit" or "op_Explicit" } conversion)
+            text.Append('~').Append(TypeName(conversion.ReturnType, inSignature: true));
         return text.ToString();
     }
 
@@ -43,25 +45,32 @@ internal static class DocumentationIds
             return TypeName(type.GetElementType()!, inSignature) + "*";
         if (type.IsArray)
         {
-            var rank = type.GetArrayRank();
             var element = TypeName(type.GetElementType()!, inSignature);
-            return rank == 1 && type.IsSZArray ? element + "[]" : element + "[" + string.Join(",", Enumerable.Repeat("0:", rank)) + "]";
+            return type.IsSZArray ? element + "[]" : element + "[" + string.Join(",", Enumerable.Repeat("0:", type.GetArrayRank())) + "]";
         }
         if (type.IsGenericParameter)
             return (type.DeclaringMethod is null ? "`" : "``") + type.GenericParameterPosition;
-        var prefix = type.IsNested ? TypeName(type.DeclaringType!, inSignature: false) + "." : string.IsNullOrEmpty(type.Namespace) ? "" : type.Namespace + ".";
-        var name = type.Name;
+        // A signature names a generic type with its arguments in braces (a type's own parameters as `0); a declaration keeps the arity.
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        return Qualified(definition, inSignature && type.IsGenericType ? type.GetGenericArguments() : null);
+    }
+
+    // arguments: all of the type's generic arguments, its declaring types' first (as reflection lists them), or null for arities.
+    private static string Qualified(Type definition, Type[]? arguments)
+    {
+        var inherited = definition.IsNested && definition.DeclaringType!.IsGenericType ? definition.DeclaringType.GetGenericArguments().Length : 0;
+        var own = (definition.IsGenericType ? definition.GetGenericArguments().Length : 0) - inherited;
+        var prefix = definition.IsNested
+            ? Qualified(definition.DeclaringType!, arguments?[..inherited]) + "."
+            : string.IsNullOrEmpty(definition.Namespace) ? "" : definition.Namespace + ".";
+        var name = definition.Name;
         var tick = name.IndexOf('`', StringComparison.Ordinal);
-        if (tick < 0)
+        if (tick >= 0)
+            name = name[..tick];
+        if (own == 0)
             return prefix + name;
-        name = name[..tick];
-        // A signature names a constructed generic type with its arguments in braces; a declaration keeps the arity.
-        if (inSignature && type.IsConstructedGenericType)
-        {
-            var all = type.GetGenericArguments();
-            var own = all.Skip(type.IsNested ? type.DeclaringType!.GetGenericArguments().Length : 0);
-            return prefix + name + "{" + string.Join(",", own.Select(a => TypeName(a, inSignature: true))) + "}";
-        }
-        return prefix + type.Name;
+        return arguments is null
+            ? prefix + name + "`" + own
+            : prefix + name + "{" + string.Join(",", arguments[inherited..].Select(a => TypeName(a, inSignature: true))) + "}";
     }
 }
