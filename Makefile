@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-pytest debootstrap python3-dask python3-distributed python3-mypy python3-nbconvert jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pip python3-setuptools python3-wheel python3-venv
+APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-pytest debootstrap python3-dask python3-distributed python3-mypy python3-nbconvert jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pip python3-setuptools python3-wheel python3-venv python3-packaging
 export CONFIG ?= Release
 ## STACKS: host = Debian 12's CPython 3.11 + NumPy 1.24; debian13 = a Debian 13 root (CPython 3.13, NumPy 2.x),
 ## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
