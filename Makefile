@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-pytest debootstrap python3-dask python3-distributed
+APT_PACKAGES := python3-numpy libpython3.11 libpython3.11-testsuite python3-pil python3-torch python3-pytest debootstrap python3-dask python3-distributed python3-mypy python3-nbconvert jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pip python3-setuptools python3-wheel python3-venv python3-packaging
 export CONFIG ?= Release
 ## STACKS: host = Debian 12's CPython 3.11 + NumPy 1.24; debian13 = a Debian 13 root (CPython 3.13, NumPy 2.x),
 ## built with debootstrap on first use and cached in /var/cache/ndbridge (eng/stacks/). STACKS=host for a quick loop.
@@ -80,7 +80,7 @@ bench: build stacks
 	  eng/stacks/run.sh $$stack -- sh -c '"$$NDBRIDGE_PYTHON" benchmarks/python/hosting.py --output "$$1"' _ artifacts/bench-$$stack-python.md || exit 1; \
 	done; cat $(foreach s,$(STACKS),artifacts/bench-$(s).md artifacts/bench-$(s)-python.md) > benchmarks/RESULTS.md; echo "wrote benchmarks/RESULTS.md"
 
-## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) into artifacts/packages.
+## pack: the NuGet packages (.nupkg and .snupkg, public-surface XML docs) and the Python wheel into artifacts/packages.
 PACKAGES := NdBridge NdBridge.Python
 pack: deps
 	rm -rf artifacts/packages
@@ -89,6 +89,12 @@ pack: deps
 	  dotnet run eng/build/PublicDocs.cs -- src/$$p/bin/Release/net10.0/$$p.dll src/$$p/bin/Release/net10.0/$$p.xml src/$$p/obj/Release/net10.0/$$p.xml || exit 1; \
 	done
 	@for p in $(PACKAGES); do dotnet pack src/$$p/$$p.csproj -c Release --no-build -warnaserror -o artifacts/packages || exit 1; done
+	@# The Python wheel carries the NdBridge.Python just packed and what it runs on (python/setup.py), at its version.
+	rm -rf artifacts/python-assemblies
+	version=$$(ls artifacts/packages/NdBridge.Python.*.nupkg | sed -E 's|.*/NdBridge\.Python\.(.*)\.nupkg|\1|'); \
+	dotnet publish src/NdBridge.Python/NdBridge.Python.csproj -c Release --no-build -p:Version=$$version -o artifacts/python-assemblies
+	NDBRIDGE_ASSEMBLIES=$(CURDIR)/artifacts/python-assemblies $(PYTHON) -m pip wheel --no-deps --no-build-isolation --no-index -q -w artifacts/packages ./python
+	rm -rf python/build python/*.egg-info
 	@ls -1 artifacts/packages
 
 ## api-baseline: adds new public API to src/*/PublicAPI.Unshipped.txt (review the diff: it is the API change).

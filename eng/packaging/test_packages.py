@@ -1,7 +1,9 @@
 """The packages as a user meets them: what `make pack` put in artifacts/packages is checked (metadata, README and
 LICENSE inside, symbols, public-only docs), then a fresh console project outside the solution restores
 NdBridge.Python from a feed holding only those packages, runs README's first example and compares its output with
-the text block README prints after it. The built program then runs on every stack in STACKS.
+the text block README prints after it. The built program then runs on every stack in STACKS. The Python wheel: its
+version is the NuGet packages', it carries the assemblies, and on every stack a fresh venv installs it and runs
+python/README.md's example beside a C# library that has no NdBridge next to it, comparing the printed output.
 
 Prints one line per check and "packages: N passed, N failed".
 """
@@ -38,6 +40,60 @@ def readme_first_example():
         if lang == 'csharp' and i + 1 < len(blocks) and blocks[i + 1][0] == 'text' and 'PythonRuntime' in body:
             return body, blocks[i + 1][1]
     raise SystemExit('README.md has no C# example with printed output')
+
+
+def python_readme_example():
+    text = open(os.path.join(ROOT, 'python', 'README.md'), encoding='utf-8').read()
+    blocks = re.findall(r'^```(\w*)\n(.*?)^```', text, re.S | re.M)
+    for i, (lang, body) in enumerate(blocks):
+        if lang == 'python' and i + 1 < len(blocks) and blocks[i + 1][0] == 'text':
+            return body, blocks[i + 1][1]
+    raise SystemExit('python/README.md has no Python example with printed output')
+
+
+def pep440_matches(wheel_version, nuget_version):
+    """The wheel's version says what the NuGet one says (checked with pip's own PEP 440 parser)."""
+    from packaging.version import Version
+    version = Version(wheel_version)
+    core, _, pre = nuget_version.partition('-')
+    parts = pre.split('.') if pre else []
+    return (version.release == tuple(int(p) for p in core.split('.')) and version.is_prerelease == bool(pre)
+            and (len(parts) < 2 or version.pre[1] == int(parts[1]))
+            and (len(parts) < 3 or version.dev == int(parts[2])))
+
+
+def check_wheel(stacks, nuget_version):
+    wheels = [f for f in os.listdir(FEED) if f.startswith('ndbridge-') and f.endswith('-py3-none-any.whl')]
+    if not check('ndbridge: one pure-Python wheel in artifacts/packages', len(wheels) == 1, sorted(os.listdir(FEED))):
+        return
+    wheel = os.path.join(FEED, wheels[0])
+    version = wheels[0].split('-')[1]
+    check(f'ndbridge: the wheel version {version} is the NuGet version {nuget_version}', pep440_matches(version, nuget_version))
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+    missing = [n for n in ('NdBridge.Python.dll', 'NdBridge.dll', 'System.Numerics.Tensors.dll') if f'ndbridge/dotnet/{n}' not in names]
+    check('ndbridge: the wheel carries the assemblies', not missing, missing)
+    code, expected = python_readme_example()
+    sample = os.path.join(ROOT, 'samples', 'PythonHost', 'Eigenish', 'bin', 'Release', 'net10.0', 'Eigenish.dll')
+    if not check('samples/PythonHost/Eigenish is built', os.path.isfile(sample), sample):
+        return
+    for stack in stacks:
+        work = tempfile.mkdtemp(prefix='wheel-', dir=os.path.join(ROOT, 'artifacts'))
+        try:
+            shutil.copy(sample, work)  # the library and its documentation alone: NdBridge comes from the wheel
+            shutil.copy(sample[:-len('.dll')] + '.xml', work)
+            example = os.path.join(work, 'example.py')
+            open(example, 'w').write(code + 'print("NdBridge from", ndbridge.diagnostics()["ndbridge_assembly"])\n')
+            script = ('set -e; "$NDBRIDGE_PYTHON" -m venv --system-site-packages "$1/venv"; '
+                      '"$1/venv/bin/python" -m pip install -q --no-index "$2"; cd "$1"; "$1/venv/bin/python" example.py')
+            rc, out, err = run([os.path.join(ROOT, 'eng', 'stacks', 'run.sh'), stack, '--', 'sh', '-c', script, '_', work, wheel], work)
+            printed, _, origin = out.rpartition('NdBridge from ')
+            check(f"{stack}: a fresh venv installs the wheel; python/README.md's example prints what it shows",
+                  rc == 0 and printed == expected, f'exit {rc}\n--- printed\n{out}\n--- README\n{expected}\n{err[-2000:]}')
+            check(f'{stack}: NdBridge ran from the wheel', origin.strip().startswith(os.path.join(work, 'venv', 'lib')) and
+                  origin.strip().endswith('/site-packages/ndbridge/dotnet/NdBridge.dll'), origin)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def nuspec_of(path):
@@ -84,6 +140,7 @@ def main():
     version = check_package('NdBridge.Python')
     if version is None:
         return
+    check_wheel(stacks, version)
     # Inside the checkout, which every stack sees at the same path.
     os.makedirs(os.path.join(ROOT, 'artifacts'), exist_ok=True)
     work = tempfile.mkdtemp(prefix='consumer-', dir=os.path.join(ROOT, 'artifacts'))

@@ -4,7 +4,8 @@
     eigenish, = ndbridge.load("bin/Release/net10.0/Eigenish.dll")
     m = eigenish.padded_matrix()        # a writable numpy.ndarray over .NET memory
 
-``load`` starts .NET once per process (see ``ndbridge._dotnet`` for how it is found), binds NdBridge to this
+``load`` starts .NET once per process (see ``ndbridge._dotnet`` for how it is found), starts NdBridge from the
+first assembly's directory or else from the assemblies this package carries (``bootstrap_for``), binds it to this
 interpreter (never a second libpython), loads the assembly into the one load context NdBridge lives in, and returns
 its ``[PythonModule]`` classes as modules, also registered in ``sys.modules`` so ``import`` works afterwards.
 """
@@ -19,7 +20,8 @@ import threading
 from . import _assembly, _dotnet
 from ._errors import AssemblyLoadError, DotNetNotFoundError, FrameworkNotFoundError
 
-__all__ = ["load", "diagnostics", "collect", "dotnet_location", "AssemblyLoadError", "DotNetNotFoundError",
+__all__ = ["load", "describe", "diagnostics", "collect", "dotnet_location", "bootstrap_for", "PACKAGED_ASSEMBLIES",
+           "AssemblyLoadError", "DotNetNotFoundError",
            "FrameworkNotFoundError", "BOOTSTRAP_ASSEMBLY"]
 
 BOOTSTRAP_ASSEMBLY = "NdBridge.Python.dll"
@@ -49,22 +51,39 @@ class _Host:
         # PYFUNCTYPE: called holding the GIL; a NULL result raises the exception the function set.
         self.load_modules = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_char_p)(
             runtime.function_pointer(_ENTRY_TYPE, "LoadModules"))
+        self.describe = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_char_p)(runtime.function_pointer(_ENTRY_TYPE, "Describe"))
         self.diagnostics = ctypes.PYFUNCTYPE(ctypes.py_object)(runtime.function_pointer(_ENTRY_TYPE, "Diagnostics"))
         self.collect = ctypes.PYFUNCTYPE(ctypes.py_object)(runtime.function_pointer(_ENTRY_TYPE, "Collect"))
         self.bootstrap = bootstrap
         self.runtime = runtime
 
 
+PACKAGED_ASSEMBLIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dotnet")
+
+
+def bootstrap_for(directory: str) -> str:
+    """The NdBridge.Python.dll that starts NdBridge for an assembly in ``directory``.
+
+    The one beside the assembly wins: it is the NdBridge the library was built with (a ProjectReference, or a build with
+    EnableDynamicLoading, copies it there). Otherwise the one this package carries (``ndbridge/dotnet/``, which the
+    wheel holds): a library built against the NdBridge.Python NuGet package without copying it needs nothing else.
+    """
+    beside = os.path.join(directory, BOOTSTRAP_ASSEMBLY)
+    if os.path.isfile(beside):
+        return beside
+    packaged = os.path.join(PACKAGED_ASSEMBLIES, BOOTSTRAP_ASSEMBLY)
+    if os.path.isfile(packaged):
+        return packaged
+    raise AssemblyLoadError(
+        f"{BOOTSTRAP_ASSEMBLY} is not next to the assembly in {directory}, and this ndbridge package "
+        f"({os.path.dirname(PACKAGED_ASSEMBLIES)}) carries none: install ndbridge from its wheel (make pack builds it), "
+        "or reference NdBridge.Python from the library so that dotnet build copies it there.", path=beside)
+
+
 def _get_host(directory: str) -> _Host:
     global _host
     if _host is None:
-        bootstrap = os.path.join(directory, BOOTSTRAP_ASSEMBLY)
-        if not os.path.isfile(bootstrap):
-            raise AssemblyLoadError(
-                f"{BOOTSTRAP_ASSEMBLY} is not next to the assembly in {directory}: ndbridge loads NdBridge from the "
-                "first assembly's directory. Reference NdBridge.Python from the library (dotnet build copies it "
-                "there).", path=bootstrap)
-        _host = _Host(_dotnet.start(), bootstrap)
+        _host = _Host(_dotnet.start(), bootstrap_for(directory))
     return _host
 
 
@@ -99,18 +118,31 @@ def load(path) -> tuple:
         return modules
 
 
+def describe(path) -> dict:
+    """The binding model of the assembly at ``path`` (loaded first if it is not) as plain data: its modules, their
+    functions, each parameter's Python annotation and default, and the docstrings. ``ndbridge.stubgen`` writes stubs
+    from it; the schema is in NdBridge.Python's ``BindingDescriber``.
+    """
+    real = os.path.realpath(os.fspath(path))
+    with _lock:
+        load(real)
+        return _started().describe(os.fsencode(real))
+
+
 def diagnostics() -> dict:
     """NdBridge's live counters (owners, holders, pins, exports, Python references held by .NET), read in .NET."""
-    if _host is None:
-        raise RuntimeError("ndbridge has loaded no assembly yet: call ndbridge.load(path) first")
-    return _host.diagnostics()
+    return _started().diagnostics()
 
 
 def collect() -> None:
     """Runs .NET's garbage collector and finalizers, then releases what they queued (for lifetime checks)."""
+    _started().collect()
+
+
+def _started() -> _Host:
     if _host is None:
         raise RuntimeError("ndbridge has loaded no assembly yet: call ndbridge.load(path) first")
-    _host.collect()
+    return _host
 
 
 def dotnet_location() -> _dotnet.DotNetLocation:

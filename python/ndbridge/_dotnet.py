@@ -210,10 +210,11 @@ def start(runtime_config: Path | None = None, location: DotNetLocation | None = 
         finally:
             hostfxr.hostfxr_close.argtypes = [ctypes.c_void_p]
             hostfxr.hostfxr_close(handle)
-        # coreclr_delegates.h: load_assembly_fn and get_function_pointer_fn
-        load_assembly = ctypes.CFUNCTYPE(ctypes.c_int32, _char_t, ctypes.c_void_p, ctypes.c_void_p)(load_pointer.value)
+        # coreclr_delegates.h: load_assembly_fn and get_function_pointer_fn (both addresses checked non-NULL above)
+        load_assembly = ctypes.CFUNCTYPE(ctypes.c_int32, _char_t, ctypes.c_void_p, ctypes.c_void_p)(
+            load_pointer.value or 0)
         get_function_pointer = ctypes.CFUNCTYPE(
             ctypes.c_int32, _char_t, _char_t, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
-            ctypes.POINTER(ctypes.c_void_p))(function_pointer.value)
+            ctypes.POINTER(ctypes.c_void_p))(function_pointer.value or 0)
         _runtime = _Runtime(location, load_assembly, get_function_pointer)
         return _runtime

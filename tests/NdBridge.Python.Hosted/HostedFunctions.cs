@@ -13,6 +13,18 @@ public static unsafe class HostedFunctions
     {
     }
 
+    /// <summary>
+    /// Adds <paramref name="a"/> and <paramref name="b"/>; see <see cref="Keywords"/> for one with three, and
+    /// <see cref="Math.Sqrt(double)"/> for no reason.
+    /// </summary>
+    /// <param name="a">The first   number,
+    /// on two lines.</param>
+    /// <param name="b">The second, <c>1.5</c> when left out.</param>
+    /// <returns>The sum <c>a + b</c>.</returns>
+    /// <remarks>
+    /// <para>A first paragraph.</para>
+    /// <para>A second one, <see langword="true"/> to <see langword="null"/>.</para>
+    /// </remarks>
     public static double Add(double a, double b = 1.5) => a + b;
 
     public static long AddInts(int a, long b) => a + b;
@@ -32,6 +44,7 @@ public static unsafe class HostedFunctions
     [PythonFunction("renamed")]
     public static int OriginalName() => 7;
 
+    /// <summary>An acronym in the .NET name: <see cref="GetHTTPStatus"/> is <c>get_http_status</c> in Python.</summary>
     public static int GetHTTPStatus() => 200;
 
     public static PythonObject Identity(PythonObject value) => value;
@@ -53,6 +66,9 @@ public static unsafe class HostedFunctions
         return total;
     }
 
+    /// <summary>Scales <paramref name="values"/> in place.</summary>
+    /// <param name="values">A writable array of doubles, any layout.</param>
+    /// <param name="factor">What every element is multiplied by.</param>
     public static void Scale([Writable] NdBuffer values, double factor)
     {
         foreach (var run in values.EnumerateRuns<double>())
@@ -145,6 +161,9 @@ public static unsafe class HostedFunctions
 
     public static double[]? NoArray() => null;
 
+    /// <summary>Three results in a tuple.</summary>
+    /// <param name="values">An array of doubles.</param>
+    /// <returns>The sum, the element count, and a label.</returns>
     public static (double Sum, long Count, string Label) Stats(NdBuffer values) => (Sum(values), values.ElementCount, "stats");
 
     public static (NdBuffer Values, int Count) WithArray(int count) => (Fresh(count), count);

@@ -89,4 +89,4 @@ except ndbridge.AssemblyLoadError as e:
     print('refused:', e)
 """)
     assert result.returncode == 0, result.stderr
-    assert "NdBridge.Python.dll is not next to the assembly" in result.stdout
+    assert "NdBridge.Python.dll is not next to the assembly in" in result.stdout and "carries none: install ndbridge from its wheel" in result.stdout

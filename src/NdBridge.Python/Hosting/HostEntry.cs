@@ -50,6 +50,25 @@ internal static unsafe class HostEntry
         }
     }
 
+    /// <summary>
+    /// The binding model of the assembly at the UTF-8 <paramref name="path"/>, which <see cref="LoadModules"/> loaded, as a
+    /// dict (<see cref="BindingDescriber"/>; new reference), or NULL with a Python exception set.
+    /// </summary>
+    [UnmanagedCallersOnly]
+    internal static nint Describe(byte* path)
+    {
+        try
+        {
+            var text = Marshal.PtrToStringUTF8((nint)path) ?? "";
+            return PythonConvert.ToPythonNew(BindingDescriber.Describe(text, ModuleLoader.BindingsOf(text)), "description");
+        }
+        catch (Exception exception)
+        {
+            ExceptionTranslation.Raise(exception);
+            return 0;
+        }
+    }
+
     /// <summary>NdBridge's counters as a dict (new reference), read in the one NdBridge of the process.</summary>
     [UnmanagedCallersOnly]
     internal static nint Diagnostics()

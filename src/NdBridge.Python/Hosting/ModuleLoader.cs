@@ -13,6 +13,7 @@ internal static unsafe class ModuleLoader
 {
     private static readonly Dictionary<string, nint> s_modulesByPath = new(StringComparer.Ordinal); // a tuple of modules, held for the process
     private static readonly Dictionary<string, string> s_ownerByModuleName = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, List<ModuleBinding>> s_bindingsByPath = new(StringComparer.Ordinal);
 
     /// <summary>A new reference to the tuple of modules of the assembly at <paramref name="path"/> (the same tuple on every call).</summary>
     /// <exception cref="ModuleDefinitionException">Not an assembly, no module, a name taken, or a method that cannot be bound.</exception>
@@ -47,21 +48,23 @@ internal static unsafe class ModuleLoader
         }
 
         // Every function is bound before any module exists: a method that cannot be bound leaves nothing behind.
-        var bindings = moduleTypes.Select(m => (m.Type, m.Name, Functions: BindFunctions(m.Type, m.Name))).ToList();
+        var bindings = moduleTypes.Select(m => new ModuleBinding(m.Type, m.Name, BindFunctions(m.Type, m.Name))).ToList();
+        Document(assembly, bindings);
         var tuple = PythonErrors.Check(CPython.PyTuple_New(bindings.Count));
         try
         {
             for (var i = 0; i < bindings.Count; i++)
-                _ = CPython.PyTuple_SetItem(tuple, i, CreateModule(bindings[i].Type, bindings[i].Name, bindings[i].Functions, path)); // steals
+                _ = CPython.PyTuple_SetItem(tuple, i, CreateModule(bindings[i], path)); // steals
         }
         catch
         {
             CPython.Py_DecRef(tuple);
             throw;
         }
-        foreach (var (_, name, _) in bindings)
-            s_ownerByModuleName[name] = path;
+        foreach (var binding in bindings)
+            s_ownerByModuleName[binding.Name] = path;
         s_modulesByPath[path] = tuple;
+        s_bindingsByPath[path] = bindings;
         CPython.Py_IncRef(tuple);
         return tuple;
     }
@@ -73,7 +76,53 @@ internal static unsafe class ModuleLoader
     {
         var name = type.GetCustomAttribute<PythonModuleAttribute>()?.Name
             ?? throw ModuleDefinitionException.Create($"{type.FullName} is not marked [PythonModule].");
-        return CreateModule(type, name, BindFunctions(type, name), type.Assembly.Location);
+        var binding = new ModuleBinding(type, name, BindFunctions(type, name));
+        Document(type.Assembly, [binding]);
+        return CreateModule(binding, type.Assembly.Location);
+    }
+
+    /// <summary>The modules <see cref="Load"/> made of the assembly at <paramref name="path"/>, as bound (what <c>ndbridge.stubgen</c> describes).</summary>
+    /// <exception cref="ModuleDefinitionException">The assembly was not loaded.</exception>
+    internal static IReadOnlyList<ModuleBinding> BindingsOf(string path) =>
+        s_bindingsByPath.TryGetValue(path, out var bindings) ? bindings
+            : throw ModuleDefinitionException.Create($"{path} is not loaded: load it first (ndbridge.load(path)), then describe it.");
+
+    // Each binding gets its XML documentation, crefs named as Python knows them. A documentation file that cannot be
+    // read costs the docstrings, never the load: a RuntimeWarning says which file and why.
+    private static void Document(Assembly assembly, List<ModuleBinding> modules)
+    {
+        XmlDocumentation? documentation;
+        try
+        {
+            documentation = XmlDocumentation.Load(assembly);
+        }
+        catch (Exception error) when (error is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            Warn($"{error.Message}; the functions of {assembly.GetName().Name} have no documentation summaries. Rebuild the library (GenerateDocumentationFile) or delete the file.");
+            return;
+        }
+        if (documentation is null)
+            return;
+        var pythonNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var module in modules)
+        {
+            pythonNames[DocumentationIds.Of(module.Type)] = module.Name;
+            foreach (var function in module.Functions)
+                pythonNames[DocumentationIds.Of(function.Method)] = function.QualifiedName;
+        }
+        string? PythonNameOf(string id) => pythonNames.GetValueOrDefault(id);
+        foreach (var module in modules)
+        {
+            module.Documentation = documentation.Find(DocumentationIds.Of(module.Type), PythonNameOf);
+            foreach (var function in module.Functions)
+                function.Documentation = documentation.Find(DocumentationIds.Of(function.Method), PythonNameOf);
+        }
+    }
+
+    private static void Warn(string message)
+    {
+        fixed (byte* text = Utf8Z.Encode(message, nameof(message)))
+            PythonErrors.CheckStatus(CPython.PyErr_WarnEx(CPython.PyExc_RuntimeWarning, text, 1)); // -1: the filters made it an error
     }
 
     [RequiresUnreferencedCode("Loads a user assembly.")]
@@ -84,7 +133,9 @@ internal static unsafe class ModuleLoader
             return loaded;
         try
         {
-            return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            ResolveDependenciesBeside(path);
+            return assembly;
         }
         catch (BadImageFormatException error)
         {
@@ -94,6 +145,16 @@ internal static unsafe class ModuleLoader
         {
             throw ModuleDefinitionException.Create($"{path} cannot be loaded beside NdBridge ({error.Message}).");
         }
+    }
+
+    // A library's own dependencies (listed in its .deps.json, or the files beside it) resolve from its directory, as
+    // hostfxr's load_assembly does for the assembly it loads: NdBridge itself may have come from elsewhere (the wheel).
+    [RequiresUnreferencedCode("Loads a user assembly's dependencies.")]
+    private static void ResolveDependenciesBeside(string path)
+    {
+        var resolver = new AssemblyDependencyResolver(path);
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            resolver.ResolveAssemblyToPath(name) is { } found ? context.LoadFromAssemblyPath(found) : null;
     }
 
     [RequiresDynamicCode("Compiles an expression tree per function.")]
@@ -111,19 +172,20 @@ internal static unsafe class ModuleLoader
     }
 
     [RequiresUnreferencedCode("Reads the user's types by reflection.")]
-    private static nint CreateModule(Type type, string name, List<FunctionBinding> functions, string path)
+    private static nint CreateModule(ModuleBinding binding, string path)
     {
+        var name = binding.Name;
         nint module;
         fixed (byte* moduleName = Utf8Z.Encode(name, nameof(name)))
             module = PythonErrors.Check(CPython.PyModule_New(moduleName));
         try
         {
             SetAttribute(module, "__file__", PythonConvert.FromString(path));
-            SetAttribute(module, "__doc__", PythonConvert.FromString($"{type.FullName} from {Path.GetFileName(path)}, loaded by NdBridge."));
+            SetAttribute(module, "__doc__", PythonConvert.FromString(binding.DocString(path)));
             var nameObject = PythonConvert.FromString(name);
             try
             {
-                foreach (var function in functions)
+                foreach (var function in binding.Functions)
                     SetAttribute(module, function.PythonName, FunctionDispatch.CreateFunction(function, nameObject));
             }
             finally

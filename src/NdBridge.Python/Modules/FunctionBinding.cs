@@ -52,28 +52,70 @@ internal sealed unsafe class FunctionBinding
         return binding;
     }
 
-    /// <summary>The docstring, whose first line CPython reads as <c>__text_signature__</c> (<c>name(a, b=1.0)\n--\n\n</c>).</summary>
-    internal string DocString()
+    /// <summary>The member's XML documentation, when its assembly has a documentation file that documents it.</summary>
+    internal MemberDocumentation? Documentation { get; set; }
+
+    /// <summary>The docstring, whose first line CPython reads as <c>__text_signature__</c> (<c>name(a, b=1.0)\n--\n\n</c>), then <see cref="Description"/>.</summary>
+    internal string DocString() => TextSignature() is { } signature ? signature + "\n--\n\n" + Description() : Description();
+
+    /// <summary><c>name(a, b=1.0)</c>, or null when a default has no Python literal (<c>inspect.signature</c> would refuse it).</summary>
+    internal string? TextSignature()
     {
         var text = new StringBuilder(PythonName).Append('(');
-        var signatureIsPython = true;
         for (var i = 0; i < Parameters.Length; i++)
         {
             var p = Parameters[i];
             text.Append(i == 0 ? "" : ", ").Append(p.PythonName);
             if (p.HasDefault)
             {
-                var literal = PythonLiteral(p.DefaultValue);
-                signatureIsPython &= literal is not null;
+                if (PythonLiteral(p.DefaultValue) is not { } literal)
+                    return null;
                 text.Append('=').Append(literal);
             }
         }
-        text.Append(')');
-        var description = $"{Method.DeclaringType}.{Method.Name}({string.Join(", ", Parameters.Select(p => p.Type.Name + " " + p.PythonName))}) -> {Method.ReturnType.Name}";
-        return signatureIsPython ? text + "\n--\n\n" + description : description;
+        return text.Append(')').ToString();
     }
 
-    private static string? PythonLiteral(object? value) => value switch
+    /// <summary>
+    /// The docstring without the signature: the summary, the parameters and the result (numpydoc sections, each with its
+    /// Python annotation and XML documentation), the remarks, and the .NET method it calls. Plain text.
+    /// </summary>
+    internal string Description()
+    {
+        var text = new StringBuilder();
+        if (Documentation?.Summary is { } summary)
+            text.Append(summary).Append("\n\n");
+        if (Parameters.Length > 0)
+        {
+            text.Append("Parameters\n----------\n");
+            foreach (var p in Parameters)
+            {
+                text.Append(p.PythonName).Append(" : ").Append(PythonAnnotations.Of(p));
+                if (p.HasDefault)
+                    text.Append(PythonLiteral(p.DefaultValue) is { } literal ? ", default " + literal : ", optional");
+                text.Append('\n');
+                if (Documentation is not null && Documentation.Parameters.TryGetValue(Method.GetParameters()[p.Position].Name ?? "", out var about))
+                    text.Append(Indent(about)).Append('\n');
+            }
+            text.Append('\n');
+        }
+        if (Method.ReturnType != typeof(void) || Documentation?.Returns is not null)
+        {
+            text.Append("Returns\n-------\n").Append(PythonAnnotations.OfResult(Method)).Append('\n');
+            if (Documentation?.Returns is { } returns)
+                text.Append(Indent(returns)).Append('\n');
+            text.Append('\n');
+        }
+        if (Documentation?.Remarks is { } remarks)
+            text.Append(remarks).Append("\n\n");
+        text.Append(".NET: ").Append(Method.DeclaringType).Append('.').Append(Method.Name)
+            .Append('(').AppendJoin(", ", Parameters.Select(p => p.Type.Name + " " + p.PythonName)).Append(") -> ").Append(Method.ReturnType.Name);
+        return text.ToString();
+    }
+
+    private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(line => line.Length == 0 ? line : "    " + line));
+
+    internal static string? PythonLiteral(object? value) => value switch
     {
         null => "None",
         bool b => b ? "True" : "False",

@@ -65,8 +65,16 @@ internal static unsafe partial class CPython
     /// <summary><c>PyObject *PyException_GetTraceback(PyObject *ex)</c>: new reference, or NULL (no error set) when there is none.</summary>
     internal static delegate* unmanaged<nint, nint> PyException_GetTraceback;
 
+    /// <summary><c>int PyErr_WarnEx(PyObject *category, const char *message, Py_ssize_t stack_level)</c>: -1 with an exception set when the warning filters turn it into an error.</summary>
+    internal static delegate* unmanaged<nint, byte*, nint, int> PyErr_WarnEx;
+
+    /// <summary><c>PyExc_RuntimeWarning</c>.</summary>
+    internal static nint PyExc_RuntimeWarning;
+
     private static void BindErrors(nint library)
     {
+        PyErr_WarnEx = (delegate* unmanaged<nint, byte*, nint, int>)Export(library, nameof(PyErr_WarnEx));
+        PyExc_RuntimeWarning = ReadPointerVariable(library, nameof(PyExc_RuntimeWarning));
         PyErr_SetObject = (delegate* unmanaged<nint, nint, void>)Export(library, nameof(PyErr_SetObject));
         PyException_GetTraceback = (delegate* unmanaged<nint, nint>)Export(library, nameof(PyException_GetTraceback));
         PyExc_ValueError = ReadPointerVariable(library, nameof(PyExc_ValueError));

@@ -1,0 +1,115 @@
+using System.Collections;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace NdBridge.Python;
+
+/// <summary>
+/// The Python type annotation of what a bound parameter accepts and a bound result is, written in the vocabulary of
+/// <c>typing</c> and <c>numpy.typing</c> (fully qualified: a stub imports <c>typing</c>, <c>numpy</c> and
+/// <c>numpy.typing</c>). One case per converter of <see cref="ArgumentConverters"/>, <see cref="ResultConverters"/> and
+/// <see cref="PythonConvert"/>; docstrings and <c>ndbridge.stubgen</c> both read it, so they agree with the calls.
+/// </summary>
+internal static class PythonAnnotations
+{
+    /// <summary>Anything NdBridge imports as an array (buffer protocol, <c>__array_interface__</c>, DLPack).</summary>
+    internal const string ArrayLike = "numpy.typing.ArrayLike";
+
+    internal const string Any = "typing.Any";
+
+    /// <summary>What <paramref name="parameter"/> accepts; an array left at its default <c>null</c> also takes <c>None</c>.</summary>
+    internal static string Of(ParameterBinding parameter)
+    {
+        var type = parameter.Type;
+        var annotation = Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type)) ?? Any;
+        return type == typeof(NdBuffer) && parameter.HasDefault && parameter.DefaultValue is null ? annotation + " | None" : annotation;
+    }
+
+    /// <summary>What <paramref name="method"/> returns in Python; a reference type declared nullable (<c>string?</c>, <c>double[]?</c>) adds <c>| None</c>.</summary>
+    internal static string OfResult(MethodInfo method)
+    {
+        var type = method.ReturnType;
+        if (type == typeof(void))
+            return "None";
+        var annotation = Result(type);
+        var nullable = !type.IsValueType && type != typeof(PythonObject)
+            && new NullabilityInfoContext().Create(method.ReturnParameter).ReadState == NullabilityState.Nullable;
+        return nullable ? annotation + " | None" : annotation;
+    }
+
+    private static string Result(Type type)
+    {
+        if (Scalar(type) is { } scalar)
+            return scalar;
+        if (type == typeof(PythonObject))
+            return Any;
+        if (type == typeof(NdBuffer))
+            return "numpy.typing.NDArray[typing.Any]"; // the element type is the buffer's, known only at run time
+        if (Array(type) is { } array)
+            return array;
+        if (type.IsValueType && type.IsGenericType && typeof(ITuple).IsAssignableFrom(type))
+            return "tuple[" + string.Join(", ", type.GetGenericArguments().Select(Result)) + "]";
+        return Value(type);
+    }
+
+    // What PythonConvert.ToPythonNew makes of an item of a sequence or dictionary.
+    private static string Value(Type type)
+    {
+        if (Scalar(type) is { } scalar)
+            return scalar;
+        if (type == typeof(char))
+            return "str";
+        if (type == typeof(NdBuffer))
+            return "numpy.typing.NDArray[typing.Any]";
+        if (Array(type) is { } array)
+            return array;
+        if (type.IsValueType && type.IsGenericType && typeof(ITuple).IsAssignableFrom(type))
+            return "tuple[" + string.Join(", ", type.GetGenericArguments().Select(Value)) + "]";
+        if (Implements(type, typeof(IDictionary<,>)) is { } dictionary)
+            return $"dict[{Value(dictionary[0])}, {Value(dictionary[1])}]";
+        if (typeof(IDictionary).IsAssignableFrom(type))
+            return "dict[typing.Any, typing.Any]";
+        if (Implements(type, typeof(IEnumerable<>)) is { } sequence)
+            return $"list[{Value(sequence[0])}]";
+        if (typeof(IEnumerable).IsAssignableFrom(type))
+            return "list[typing.Any]";
+        return Any;
+    }
+
+    private static string? Scalar(Type type)
+    {
+        if (type.IsEnum)
+            return null;
+        if (type == typeof(nint))
+            return "int";
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Double or TypeCode.Single => "float",
+            TypeCode.Int64 or TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.UInt64 or TypeCode.UInt32 or TypeCode.UInt16 or TypeCode.Byte => "int",
+            TypeCode.Boolean => "bool",
+            TypeCode.String => "str",
+            _ => null,
+        };
+    }
+
+    // T[], T[,], T[,,], Memory<T>, ReadOnlyMemory<T> of a NumPy element type: an array of that dtype.
+    private static string? Array(Type type)
+    {
+        Type? element = null;
+        if (type.IsArray && type.GetArrayRank() <= 3)
+            element = type.GetElementType();
+        else if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Memory<>) || type.GetGenericTypeDefinition() == typeof(ReadOnlyMemory<>)))
+            element = type.GetGenericArguments()[0];
+        return element is not null && ArrayConversions.IsElementType(element)
+            ? $"numpy.typing.NDArray[numpy.{ArrayConversions.NumPyName(element)}]"
+            : null;
+    }
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Python hosting reads user assemblies loaded at run time; it is never trimmed.")]
+    private static Type[]? Implements(Type type, Type genericInterface)
+    {
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == genericInterface)
+            return type.GetGenericArguments();
+        return type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == genericInterface)?.GetGenericArguments();
+    }
+}
