@@ -46,13 +46,16 @@ internal static unsafe class ModuleLoader
                     $"{path} declares the Python module '{name}' ({type.FullName}), which {owner} already declared: one name, one module; rename one of them.");
         }
 
-        // Every function is bound before any module exists: a method that cannot be bound leaves nothing behind.
+        var classes = BindClasses(assembly, path, moduleTypes.Select(m => m.Name).ToList());
+
+        // Every function and type is bound before any module exists: a member that cannot be bound leaves nothing behind.
         var bindings = moduleTypes.Select(m => (m.Type, m.Name, Functions: BindFunctions(m.Type, m.Name))).ToList();
         var tuple = PythonErrors.Check(CPython.PyTuple_New(bindings.Count));
         try
         {
             for (var i = 0; i < bindings.Count; i++)
-                _ = CPython.PyTuple_SetItem(tuple, i, CreateModule(bindings[i].Type, bindings[i].Name, bindings[i].Functions, path)); // steals
+                _ = CPython.PyTuple_SetItem(tuple, i, CreateModule(bindings[i].Type, bindings[i].Name, bindings[i].Functions, path,
+                    classes.Where(c => c.ModuleName == bindings[i].Name).ToList())); // steals
         }
         catch
         {
@@ -73,7 +76,30 @@ internal static unsafe class ModuleLoader
     {
         var name = type.GetCustomAttribute<PythonModuleAttribute>()?.Name
             ?? throw ModuleDefinitionException.Create($"{type.FullName} is not marked [PythonModule].");
-        return CreateModule(type, name, BindFunctions(type, name), type.Assembly.Location);
+        return CreateModule(type, name, BindFunctions(type, name), type.Assembly.Location, []);
+    }
+
+    // Every public [PythonClass] of the assembly, bound for the module it names (or the assembly's only module).
+    [RequiresDynamicCode("Compiles an expression tree per member.")]
+    [RequiresUnreferencedCode("Reads the user's types by reflection.")]
+    private static List<TypeBinding> BindClasses(Assembly assembly, string path, List<string> moduleNames)
+    {
+        var classes = new List<TypeBinding>();
+        foreach (var type in assembly.GetExportedTypes().Where(t => t.IsDefined(typeof(PythonClassAttribute), inherit: false)))
+        {
+            var module = type.GetCustomAttribute<PythonClassAttribute>()!.Module;
+            if (module is null && moduleNames.Count > 1)
+                throw ModuleDefinitionException.Create(
+                    $"{type.FullName} is a [PythonClass] of {path}, which declares {moduleNames.Count} modules ({string.Join(", ", moduleNames)}): say which one with [PythonClass(Module = \"{moduleNames[0]}\")].");
+            module ??= moduleNames[0];
+            if (!moduleNames.Contains(module))
+                throw ModuleDefinitionException.Create(
+                    $"{type.FullName}: [PythonClass(Module = \"{module}\")] names no [PythonModule] of {path} (its modules: {string.Join(", ", moduleNames)}).");
+            classes.Add(TypeBinding.Bind(type, module));
+        }
+        foreach (var clash in classes.GroupBy(c => c.QualifiedName).Where(g => g.Count() > 1))
+            throw ModuleDefinitionException.Create($"{path} declares the Python type '{clash.Key}' twice ({string.Join(" and ", clash.Select(c => c.Type.FullName))}): name them apart with [PythonClass(Name = \"...\")].");
+        return classes;
     }
 
     [RequiresUnreferencedCode("Loads a user assembly.")]
@@ -111,7 +137,7 @@ internal static unsafe class ModuleLoader
     }
 
     [RequiresUnreferencedCode("Reads the user's types by reflection.")]
-    private static nint CreateModule(Type type, string name, List<FunctionBinding> functions, string path)
+    private static nint CreateModule(Type type, string name, List<FunctionBinding> functions, string path, List<TypeBinding> classes)
     {
         nint module;
         fixed (byte* moduleName = Utf8Z.Encode(name, nameof(name)))
@@ -125,6 +151,12 @@ internal static unsafe class ModuleLoader
             {
                 foreach (var function in functions)
                     SetAttribute(module, function.PythonName, FunctionDispatch.CreateFunction(function, nameObject));
+                foreach (var binding in classes)
+                {
+                    if (functions.Any(f => f.PythonName == binding.PythonName))
+                        throw ModuleDefinitionException.Create($"{name}.{binding.PythonName} names both a function and a type ({binding.Type.FullName}): rename one.");
+                    SetAttribute(module, binding.PythonName, binding.CreatePythonType(nameObject));
+                }
             }
             finally
             {
