@@ -9,8 +9,9 @@ namespace NdBridge.Python;
 /// While Python holds a view, the memory stays valid (each view holds the buffer's memory), and
 /// <see cref="Exports"/> counts it: an operation that would free or move the storage (a resize) calls
 /// <see cref="BufferExportGuard.ThrowIfExported"/> first, which Python sees as <c>BufferError</c>, as it does for a
-/// <c>bytearray</c>. A view made through <c>__array_interface__</c> cannot say when its consumer is done, so it stays
-/// counted until the Python object dies (NumPy uses the buffer protocol first).
+/// <c>bytearray</c>. A consumer of <c>__array_interface__</c> never says when it is done, so it is not counted: the
+/// Python object keeps the memory it described alive until the object dies (after a resize such an array views the old
+/// storage). NumPy's <c>np.asarray</c> uses the buffer protocol, which is counted.
 /// </remarks>
 public interface IPythonBufferSource
 {

@@ -35,10 +35,13 @@ internal sealed class InstanceRecord
     /// <summary>The buffer that export describes (the source's <see cref="IPythonBufferSource.Buffer"/> when it began).</summary>
     internal NdBuffer? ExportedBuffer { get; set; }
 
-    /// <summary>An <c>ndbridge.BufferExport</c> (owned reference) kept for <c>__array_interface__</c> readers until the instance dies, or 0.</summary>
-    internal nint InterfaceExport { get; set; }
+    /// <summary>
+    /// The <c>ndbridge.BufferExport</c>s (owned references) kept for <c>__array_interface__</c> readers until the instance
+    /// dies, the newest last: one per buffer the source has exposed, since arrays made from an older one may still view it.
+    /// </summary>
+    internal List<nint>? InterfaceExports { get; set; }
 
-    /// <summary>The buffer <see cref="InterfaceExport"/> exports.</summary>
+    /// <summary>The buffer the newest of <see cref="InterfaceExports"/> exports.</summary>
     internal NdBuffer? InterfaceBuffer { get; set; }
 
     /// <summary>A <see cref="GCHandle"/> (as <see cref="nint"/>) of a new record for <paramref name="target"/>: a constructor binding's result.</summary>

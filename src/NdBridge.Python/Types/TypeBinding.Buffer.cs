@@ -11,8 +11,9 @@ namespace NdBridge.Python;
 /// </summary>
 /// <remarks>
 /// Buffer protocol: the first view attaches an export state to the instance's record, the last release detaches it;
-/// <c>view->obj</c> is the instance itself. <c>__array_interface__</c>: its reader keeps the instance, never a view, so
-/// the instance keeps one <c>BufferExport</c> (and one count) until it dies. <c>__dlpack__</c>: the capsule holds a
+/// <c>view->obj</c> is the instance itself. <c>__array_interface__</c>: its reader keeps the instance, never a view, and
+/// never says when it is done, so the instance keeps the memory it described (one <c>BufferExport</c>) until it dies,
+/// uncounted: counting it would forbid a resize for the object's whole life after a mere read of the attribute. <c>__dlpack__</c>: the capsule holds a
 /// buffer whose release ends the count, so it lasts until the consumer's deleter runs.
 /// </remarks>
 internal sealed unsafe partial class TypeBinding
@@ -107,16 +108,13 @@ internal sealed unsafe partial class TypeBinding
             var source = (IPythonBufferSource)record.Target;
             var buffer = source.Buffer;
             NdBufferPythonExtensions.ValidateForNumPy(buffer); // suboffsets and item types NumPy has no type for: ToNumPy's refusal
-            if (record.InterfaceExport == 0 || !ReferenceEquals(buffer, record.InterfaceBuffer))
+            var exports = record.InterfaceExports ??= [];
+            if (exports.Count == 0 || !ReferenceEquals(buffer, record.InterfaceBuffer))
             {
-                var export = BufferExportType.Create(buffer);
-                // An export of a replaced buffer stays alive until the instance dies: arrays made from it may still view it.
-                ReleaseInterfaceExport(record);
-                record.InterfaceExport = export;
+                exports.Add(BufferExportType.Create(buffer));
                 record.InterfaceBuffer = buffer;
-                source.Exports.Enter();
             }
-            return BufferExportType.ArrayInterface(BufferExportType.StateOf(record.InterfaceExport)!);
+            return BufferExportType.ArrayInterface(BufferExportType.StateOf(exports[^1])!);
         }
         catch (Exception exception)
         {
@@ -125,15 +123,15 @@ internal sealed unsafe partial class TypeBinding
         }
     }
 
-    private static void ReleaseInterfaceExport(InstanceRecord record)
+    private static void ReleaseInterfaceExports(InstanceRecord record)
     {
-        var export = record.InterfaceExport;
-        if (export == 0)
+        var exports = record.InterfaceExports;
+        if (exports is null)
             return;
-        record.InterfaceExport = 0;
+        record.InterfaceExports = null;
         record.InterfaceBuffer = null;
-        ((IPythonBufferSource)record.Target).Exports.Exit();
-        Py_DecRef(export);
+        foreach (var export in exports)
+            Py_DecRef(export);
     }
 
     [UnmanagedCallersOnly]

@@ -223,7 +223,7 @@ internal sealed unsafe partial class TypeBinding
             {
                 var record = (InstanceRecord)GCHandle.FromIntPtr(handle).Target!;
                 PythonInstances.Forget(record);
-                ReleaseInterfaceExport(record);
+                ReleaseInterfaceExports(record);
             }
             catch (Exception exception)
             {
