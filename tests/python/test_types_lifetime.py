@@ -29,21 +29,34 @@ def test_create_export_drop_cycles_return_to_baseline(hosted_dll):
                 v.release()
                 del a, v, m
 
-        probe = np.zeros(3)
-        baseline_ref = sys.getrefcount(probe)
+        def rss_kib():
+            with open("/proc/self/statm") as statm:
+                return int(statm.read().split()[1]) * resource.getpagesize() // 1024
+
+        def round_of_threads():
+            threads = [threading.Thread(target=cycles, args=(25000,)) for _ in range(4)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+
+        m = nd.Matrix(2)
+        m_refcount = sys.getrefcount(m)
         cycles(2000)  # warm-up: types, caches, the export table
         before = counters()
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        threads = [threading.Thread(target=cycles, args=(25000,)) for _ in range(4)]
-        for t in threads: t.start()
-        for t in threads: t.join()
+        round_of_threads()  # 100,000 cycles
         after = counters()
-        rss_growth_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-        print("before", before); print("after", after); print("rss_growth_kib", rss_growth_kib)
+        round_of_threads()  # allocators (Python's arenas, .NET's heaps per thread) settle
+        counters()
+        rss_first = rss_kib()
+        round_of_threads()  # 100,000 more: a leak of anything per cycle grows RSS again by as much
+        counters()
+        rss_second = rss_kib()
+        print("before", before); print("after", after); print("rss_kib", rss_first, rss_second)
         assert after == before, (before, after)
-        assert sys.getrefcount(probe) == baseline_ref
-        assert rss_growth_kib < 64 * 1024, rss_growth_kib
+        assert counters() == before
+        assert sys.getrefcount(m) == m_refcount
+        assert rss_second - rss_first < 8 * 1024, (rss_first, rss_second)  # 100,000 leaked matrices alone would be ~20 MiB
         print("OK")
     """)
     result = run_child(code, timeout=600)
     assert result.returncode == 0 and "OK" in result.stdout, result.stdout + result.stderr
+    print(result.stdout)
