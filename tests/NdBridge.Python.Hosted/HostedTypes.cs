@@ -179,6 +179,11 @@ public sealed class PointValue(double x, double y) : IEquatable<PointValue>
     public override string ToString() => $"Point({X}, {Y})";
 
     public PointValue Offset(double dx, double dy = 0) => new(X + dx, Y + dy);
+
+    /// <summary>An instance method that does nothing (the call-overhead benchmark).</summary>
+    public void Nothing()
+    {
+    }
 }
 
 /// <summary>A class without equality, repr or public constructor: made only by .NET.</summary>

@@ -89,9 +89,7 @@ internal static unsafe class MethodObjectType
             if (count == 0)
                 throw ArgumentConversionException.BadCall($"{group.QualifiedName}() needs its {group.Owner.QualifiedName} instance (self) as the first argument");
             var self = args[0];
-            var type = PyObject_Type(self);
-            Py_DecRef(type); // self holds its type
-            if (type != group.Owner.PythonType)
+            if (PythonInstances.TypeOf(self) != group.Owner.PythonType)
                 throw ArgumentConversionException.BadCall($"{group.QualifiedName}() applies to {group.Owner.QualifiedName} objects, not to a {PythonTypeNames.Of(self)}");
             var record = PythonInstances.Use(self, group.Owner);
             PythonRuntime.DrainQueuedReleases();

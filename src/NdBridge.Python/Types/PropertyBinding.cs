@@ -13,8 +13,10 @@ internal sealed class PropertyBinding
 {
     [RequiresDynamicCode("Compiles an expression tree per property.")]
     [RequiresUnreferencedCode("Reads the user's properties by reflection.")]
-    internal PropertyBinding(PropertyInfo property, string ownerName)
+    internal PropertyBinding(PropertyInfo property, TypeBinding owner)
     {
+        var ownerName = owner.QualifiedName;
+        Owner = owner;
         Property = property;
         PythonName = PythonNames.ToSnakeCase(property.Name);
         QualifiedName = ownerName + "." + PythonName;
@@ -39,6 +41,9 @@ internal sealed class PropertyBinding
     }
 
     internal PropertyInfo Property { get; }
+
+    /// <summary>The type the property belongs to.</summary>
+    internal TypeBinding Owner { get; }
 
     /// <summary>The attribute's name (snake_case).</summary>
     internal string PythonName { get; }

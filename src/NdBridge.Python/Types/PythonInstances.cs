@@ -28,13 +28,26 @@ internal static unsafe class PythonInstances
         s_byType[binding.Type] = binding;
     }
 
-    /// <summary>The binding of <paramref name="o"/>'s type, or null when it is not a bound type. Needs the GIL.</summary>
-    internal static TypeBinding? BindingOf(nint o)
+    // PyObject_Type and the Py_DecRef of its result, made without a GC transition (on every method call and attribute):
+    // neither blocks nor calls back into .NET, and a type's count never reaches zero while an instance holds it.
+    private static delegate* unmanaged[SuppressGCTransition]<nint, nint> s_typeOf;
+    private static delegate* unmanaged[SuppressGCTransition]<nint, void> s_typeDecRef;
+
+    /// <summary>The type of <paramref name="o"/> (borrowed: <paramref name="o"/> holds it). Needs the GIL.</summary>
+    internal static nint TypeOf(nint o)
     {
-        var type = CPython.PyObject_Type(o);
-        CPython.Py_DecRef(type); // the type outlives o
-        return s_byPythonType.GetValueOrDefault(type);
+        if (s_typeOf == null)
+        {
+            s_typeOf = (delegate* unmanaged[SuppressGCTransition]<nint, nint>)CPython.PyObject_Type;
+            s_typeDecRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)CPython.Py_DecRef;
+        }
+        var type = s_typeOf(o);
+        s_typeDecRef(type);
+        return type;
     }
+
+    /// <summary>The binding of <paramref name="o"/>'s type, or null when it is not a bound type. Needs the GIL.</summary>
+    internal static TypeBinding? BindingOf(nint o) => s_byPythonType.GetValueOrDefault(TypeOf(o));
 
     /// <summary>The record slot of an instance of a bound type: the <see cref="GCHandle"/>, 0 before <c>__init__</c>.</summary>
     internal static nint* Slot(nint self) => (nint*)((byte*)self + HeaderByteSize); // every bound type's basicsize covers header + slot

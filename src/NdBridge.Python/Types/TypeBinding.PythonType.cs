@@ -357,7 +357,7 @@ internal sealed unsafe partial class TypeBinding
         try
         {
             var property = (PropertyBinding)GCHandle.FromIntPtr((nint)closure).Target!;
-            var record = PythonInstances.Use(self, BindingOfInstance(self)); // the getset descriptor checked self's type
+            var record = PythonInstances.Use(self, property.Owner); // the getset descriptor checked self's type
             return property.Getter!(record.Target);
         }
         catch (Exception exception)
@@ -375,7 +375,7 @@ internal sealed unsafe partial class TypeBinding
             var property = (PropertyBinding)GCHandle.FromIntPtr((nint)closure).Target!;
             if (value == 0)
                 throw new NotSupportedException($"{property.QualifiedName} cannot be deleted (it is a .NET property)");
-            var record = PythonInstances.Use(self, BindingOfInstance(self));
+            var record = PythonInstances.Use(self, property.Owner);
             property.Setter!(record.Target, value);
             return 0;
         }

@@ -115,7 +115,7 @@ internal sealed unsafe partial class TypeBinding
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => !hidden.Contains(p.GetMethod!) && !(p.SetMethod is { } setter && hidden.Contains(setter)))
             .ToList();
-        binding.Properties = [.. properties.Where(p => p.GetIndexParameters().Length == 0).Select(p => new PropertyBinding(p, owner))];
+        binding.Properties = [.. properties.Where(p => p.GetIndexParameters().Length == 0).Select(p => new PropertyBinding(p, binding))];
         var indexers = properties.Where(p => p.GetIndexParameters().Length > 0).ToList();
         if (indexers.Any(p => p.GetMethod is { IsPublic: true }))
             binding.IndexGetters = new MethodGroup(binding, "__getitem__",
