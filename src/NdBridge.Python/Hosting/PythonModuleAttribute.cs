@@ -30,7 +30,7 @@ namespace NdBridge.Python;
 /// <c>ReadOnlyMemory&lt;T&gt;</c> become a <c>numpy.ndarray</c> over the .NET memory (pinned or owned; the array keeps
 /// it alive; a returned <see cref="NdBuffer"/> is not disposed); numbers, strings and <see cref="bool"/> their Python
 /// values; <c>void</c> <c>None</c>; value tuples tuples; <see cref="PythonObject"/> the object; a
-<see cref="PythonClassAttribute">[PythonClass]</see> object its Python instance (the same one while it lives).</para>
+/// <see cref="PythonClassAttribute">[PythonClass]</see> object its Python instance (the same one while it lives).</para>
 /// <para>Exceptions: <see cref="ArgumentException"/> → <c>ValueError</c>, <see cref="IndexOutOfRangeException"/> →
 /// <c>IndexError</c>, <see cref="KeyNotFoundException"/> → <c>KeyError</c>, <see cref="InvalidCastException"/> and
 /// <see cref="NotSupportedException"/> → <c>TypeError</c>, <see cref="ObjectDisposedException"/> → <c>ValueError</c> (as a

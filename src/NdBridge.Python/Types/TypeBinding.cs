@@ -101,7 +101,7 @@ internal sealed unsafe partial class TypeBinding
         if (binding.IsBufferSource)
             hidden.UnionWith(type.GetInterfaceMap(typeof(IPythonBufferSource)).TargetMethods);
         var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
-            .Where(m => !m.IsSpecialName && m.DeclaringType != typeof(object) && !hidden.Contains(m)
+            .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType != typeof(object) && !hidden.Contains(m)
                 && !(m.Name == nameof(Equals) && m.GetParameters().Length == 1 && binding.HasValueEquality))
             .Select(m => (Method: m, Name: m.GetCustomAttribute<PythonFunctionAttribute>()?.Name ?? PythonNames.ToSnakeCase(m.Name)))
             .ToList();
