@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
 namespace NdBridge.Python;
@@ -71,6 +72,7 @@ internal static unsafe class PythonInstances
         return record;
     }
 
+    [DoesNotReturn]
     internal static void ThrowClosed(TypeBinding binding) =>
         throw new ObjectDisposedException(binding.QualifiedName,
             $"this {binding.QualifiedName} is closed (close() or the end of a with block disposed it): create a new {binding.PythonName}");
