@@ -86,12 +86,13 @@ def main() -> int:
             self.x = 1.0
             self.scale = 1.0
 
+        def nothing(self):
+            pass
+
     point, plain, matrix = ndtest.Point(1.0, 2.0), Plain(), ndtest.Matrix(4, 4)
-    point_nothing = point.nothing
     row("`p.nothing()`: .NET instance method, no argument", lambda: point.nothing(),
         "`nothing()`: module function (through a lambda)", lambda: nothing(), 1.2)
-    row("`p.nothing()`: .NET instance method", lambda: point.nothing(), "Python method `q.f()`", lambda: plain.__init__())
-    del point_nothing
+    row("`p.nothing()`: .NET instance method", lambda: point.nothing(), "Python method `q.nothing()`", lambda: plain.nothing())
     row("`np.asarray(m)`: .NET `Matrix` 4×4 float64", lambda: asarray(matrix),
         "`np.asarray(memoryview(a))`, `a` = 16 float64", lambda: asarray(memoryview(a16)), 1.5)
     row("`p.x`: .NET property get", lambda: point.x, "plain Python attribute get", lambda: plain.x)
