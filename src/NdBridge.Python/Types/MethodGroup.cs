@@ -13,7 +13,11 @@ internal sealed unsafe class MethodGroup
         PythonName = pythonName;
         QualifiedName = owner.QualifiedName + "." + pythonName;
         Overloads = [.. overloads.OrderBy(o => o.Parameters.Length)];
+        Single = Overloads.Length == 1 ? Overloads[0] : null;
     }
+
+    /// <summary>The binding when there is one overload (called without the overload loop).</summary>
+    internal FunctionBinding? Single { get; }
 
     /// <summary>The type whose instances the group is called on.</summary>
     internal TypeBinding Owner { get; }

@@ -89,10 +89,15 @@ internal static unsafe class MethodObjectType
             if (count == 0)
                 throw ArgumentConversionException.BadCall($"{group.QualifiedName}() needs its {group.Owner.QualifiedName} instance (self) as the first argument");
             var self = args[0];
-            if (PythonInstances.TypeOf(self) != group.Owner.PythonType)
-                throw ArgumentConversionException.BadCall($"{group.QualifiedName}() applies to {group.Owner.QualifiedName} objects, not to a {PythonTypeNames.Of(self)}");
-            var record = PythonInstances.Use(self, group.Owner);
+            var owner = group.Owner;
+            if (PythonInstances.TypeOf(self) != owner.PythonType)
+                throw ArgumentConversionException.BadCall($"{group.QualifiedName}() applies to {owner.QualifiedName} objects, not to a {PythonTypeNames.Of(self)}");
+            var record = PythonInstances.RecordOf(self);
+            if (record is null || record.IsClosed)
+                record = PythonInstances.Use(self, owner); // throws: not initialised, or closed
             PythonRuntime.DrainQueuedReleases();
+            if (group.Single is { } single)
+                return FunctionDispatch.Invoke(single, record.Target, args + 1, count - 1, keywordNames);
             return group.Call(record.Target, args + 1, count - 1, keywordNames);
         }
         catch (Exception exception)

@@ -24,7 +24,11 @@ internal static unsafe class PythonInstances
     internal static void Register(TypeBinding binding)
     {
         if (HeaderByteSize == 0)
+        {
             HeaderByteSize = BufferExportType.BasicSize("builtins", "object");
+            s_typeOf = (delegate* unmanaged[SuppressGCTransition]<nint, nint>)CPython.PyObject_Type;
+            s_typeDecRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)CPython.Py_DecRef;
+        }
         s_byPythonType[binding.PythonType] = binding;
         s_byType[binding.Type] = binding;
     }
@@ -39,8 +43,10 @@ internal static unsafe class PythonInstances
     {
         if (s_typeOf == null)
         {
-            s_typeOf = (delegate* unmanaged[SuppressGCTransition]<nint, nint>)CPython.PyObject_Type;
-            s_typeDecRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)CPython.Py_DecRef;
+            // No type registered yet (an argument checked before any [PythonClass] was loaded): the plain calls.
+            var plain = CPython.PyObject_Type(o);
+            CPython.Py_DecRef(plain);
+            return plain;
         }
         var type = s_typeOf(o);
         s_typeDecRef(type);
