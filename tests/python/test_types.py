@@ -250,3 +250,14 @@ def test_instances_are_released_when_python_drops_them(ndtest):
     assert counters()["live_instances"] == before["live_instances"] + 200  # the arrays keep their objects
     del arrays
     assert counters() == before
+
+
+def test_dotnet_exceptions_in_constructors_and_methods_map_by_type(ndtest):
+    with pytest.raises(ValueError, match="ArgumentOutOfRangeException") as error:
+        ndtest.Matrix(-1, 2)
+    assert error.value.dotnet_type == "System.ArgumentOutOfRangeException"
+    holder = ndtest.CallbackHolder()
+    with pytest.raises(RuntimeError, match="nothing stored"):
+        holder.call_stored(1.0)
+    with pytest.raises(TypeError, match="call_stored\\(\\) takes 1 positional argument but 2 were given"):
+        holder.call_stored(1.0, 2.0)

@@ -46,6 +46,8 @@ public sealed class ModelClass : IDisposable
     public override string ToString() => "Shape";
 }
 
+// Serial: binding interns names in the shared interpreter, which RefcountTests' allocated-block counts would see.
+[Collection(SerialCollection.Name)]
 public sealed class TypeBindingTests
 {
     [Fact]
