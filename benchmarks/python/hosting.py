@@ -80,6 +80,31 @@ def main() -> int:
     row("`new_array(16)`: a fresh .NET `double[16]` as ndarray", lambda: new_array(16),
         "`np.asarray(memoryview(a))`, `a` = 16 float64", lambda: asarray(memoryview(a16)), 2.0)
 
+    # Issue 13: C# classes as Python types, beside the module function and a plain Python class.
+    class Plain:
+        def __init__(self):
+            self.x = 1.0
+            self.scale = 1.0
+
+        def nothing(self):
+            pass
+
+    point, plain, matrix = ndtest.Point(1.0, 2.0), Plain(), ndtest.Matrix(4, 4)
+    row("`p.nothing()`: .NET instance method, no argument", lambda: point.nothing(),
+        "`nothing()`: module function (through a lambda)", lambda: nothing(), 1.2)
+    row("`p.nothing()`: .NET instance method", lambda: point.nothing(), "Python method `q.nothing()`", lambda: plain.nothing())
+    row("`np.asarray(m)`: .NET `Matrix` 4×4 float64", lambda: asarray(matrix),
+        "`np.asarray(memoryview(a))`, `a` = 16 float64", lambda: asarray(memoryview(a16)), 1.5)
+    row("`p.x`: .NET property get", lambda: point.x, "plain Python attribute get", lambda: plain.x)
+
+    def set_dotnet():
+        matrix.scale = 2.0
+
+    def set_plain():
+        plain.scale = 2.0
+
+    row("`m.scale = 2.0`: .NET property set", set_dotnet, "plain Python attribute set", set_plain)
+
     lines = [
         f"### Python as the host (CPython {sys.version.split()[0]}, NumPy {np.__version__}, "
         f".NET {ndbridge.diagnostics()['dotnet_version']})",

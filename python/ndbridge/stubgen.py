@@ -53,7 +53,9 @@ def _function(function: dict, indent: str = "", self_name: str | None = None, de
 
 
 def _class(cls: dict) -> str:
-    """A class section from a type binding: constructors as ``__init__``, methods (static or not), properties."""
+    """A class section from a type binding: constructors as ``__init__``, methods (static or not, indexers as
+    ``__getitem__``/``__setitem__``), properties, ``close`` and ``with`` for a disposable class, and the buffer protocol
+    (PEP 688's ``__buffer__``), ``__array_interface__`` and DLPack for a class that exports its memory."""
     text = f"class {cls['name']}:\n" + _docstring(cls.get("doc"), "    ")
     members: list[str] = []
     constructors = cls.get("constructors", [])
@@ -75,6 +77,16 @@ def _class(cls: dict) -> str:
             setter = {"name": prop["name"], "returns": "None",
                       "parameters": [{"name": "value", "annotation": prop["annotation"], "has_default": False}]}
             members.append(_function(setter, "    ", "self", (f"{prop['name']}.setter",)))
+    if cls.get("disposable"):
+        members.append("    def close(self) -> None: ...\n")
+        members.append("    def __enter__(self) -> typing.Self: ...\n")
+        members.append("    def __exit__(self, *args: object) -> None: ...\n")
+    if cls.get("buffer"):
+        members.append("    def __buffer__(self, flags: int, /) -> memoryview: ...\n")
+        members.append("    @property\n    def __array_interface__(self) -> dict[str, typing.Any]: ...\n")
+        members.append("    def __dlpack__(self, *, stream: typing.Any = ..., max_version: tuple[int, int] | None = ...,"
+                       " dl_device: tuple[int, int] | None = ..., copy: bool | None = ...) -> typing.Any: ...\n")
+        members.append("    def __dlpack_device__(self) -> tuple[int, int]: ...\n")
     return text + ("\n".join(members) if members else "    ...\n")
 
 

@@ -56,6 +56,18 @@ print(a)
 check("C# saw the array's own memory", eigenish.address_of(a) == a.ctypes.data)
 check("every element scaled in place", np.array_equal(a, np.arange(6.0).reshape(2, 3) * 10.0))
 
+print("\nA C# matrix type: eigenish.Matrix exports its own memory")
+mat = eigenish.Matrix(2, 3)
+view = np.asarray(mat)
+view[:] = np.arange(6.0).reshape(2, 3)  # filled in place from Python
+check("np.asarray(Matrix) shares the matrix's memory", view.ctypes.data == mat.__array_interface__["data"][0])
+check("C# Sum() reads what Python wrote", mat.sum() == view.sum())
+try:
+    mat.resize(3, 3)
+    check("resize while NumPy views the matrix raises BufferError", False)
+except BufferError:
+    check("resize while NumPy views the matrix raises BufferError", True)
+
 print()
 if failures:
     print(f"{len(failures)} check(s) FAILED")

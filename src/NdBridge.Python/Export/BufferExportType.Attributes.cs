@@ -82,7 +82,7 @@ internal static unsafe partial class BufferExportType
     }
 
     // {'shape', 'typestr', 'descr', 'strides' (None when C-contiguous), 'data': (address, readonly), 'version': 3}
-    private static nint ArrayInterface(ExportState state)
+    internal static nint ArrayInterface(ExportState state)
     {
         FaultInjection?.Invoke(ExportSlot.ArrayInterface, (nint)state.Origin);
         if (state.Layout.HasSuboffsets)

@@ -176,7 +176,7 @@ internal static unsafe partial class BufferExportType
         return offset;
     }
 
-    private static nint BasicSize(string module, string typeName)
+    internal static nint BasicSize(string module, string typeName)
     {
         nint moduleObject = 0, type = 0;
         try
@@ -233,7 +233,7 @@ internal static unsafe partial class BufferExportType
     }
 
     // CPython's rules (Modules/_testbuffer.c ndarray_getbuf), in their order.
-    private static int Fill(ExportState state, nint self, Py_buffer* view, int flags)
+    internal static int Fill(ExportState state, nint self, Py_buffer* view, int flags)
     {
         if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && state.IsReadOnly)
             return Refuse(view, "ndbridge export is read-only: a writable buffer was requested\0"u8);
@@ -279,7 +279,7 @@ internal static unsafe partial class BufferExportType
         return 0;
     }
 
-    private static int Refuse(Py_buffer* view, ReadOnlySpan<byte> messageZ)
+    internal static int Refuse(Py_buffer* view, ReadOnlySpan<byte> messageZ)
     {
         if (view != null)
             view->obj = 0;
@@ -339,7 +339,7 @@ internal static unsafe partial class BufferExportType
     }
 
     /// <summary>Hands a .NET exception to <c>sys.unraisablehook</c> (for slots that cannot fail), keeping any exception already pending.</summary>
-    private static void ReportUnraisable(Exception exception, nint obj)
+    internal static void ReportUnraisable(Exception exception, nint obj)
     {
         nint type, value, traceback;
         PyErr_Fetch(&type, &value, &traceback);

@@ -98,7 +98,7 @@ public static unsafe class NdBufferPythonExtensions
         return PythonObject.FromNewReference(NewArray(buffer, api));
     }
 
-    private static void ValidateForNumPy(NdBuffer buffer)
+    internal static void ValidateForNumPy(NdBuffer buffer)
     {
         ValidateForPython(buffer);
         if (buffer.Layout.HasSuboffsets)

@@ -10,9 +10,12 @@ namespace NdBridge.Python;
 /// function  = {"name": str, "doc": str, "parameters": [parameter], "returns": str}
 /// parameter = {"name": str, "annotation": str, "has_default": bool, "default": str | None}   (default: its Python literal)
 /// class     = {"name": str, "doc": str, "constructors": [function], "methods": [function + "static": bool],
-///              "properties": [{"name": str, "annotation": str, "writable": bool, "doc": str}]}
+///              "properties": [{"name": str, "annotation": str, "writable": bool, "doc": str}],
+///              "disposable": bool, "buffer": bool}
 /// </code>
-/// A module's classes are the types it binds; a type binding adds itself as one more case here.
+/// A module's classes are its <see cref="TypeBinding"/>s; indexers are the methods <c>__getitem__</c>/<c>__setitem__</c>;
+/// "disposable" adds <c>close</c> and the <c>with</c> statement, "buffer" the buffer protocol, <c>__array_interface__</c>
+/// and DLPack.
 /// </summary>
 internal static class BindingDescriber
 {
@@ -31,15 +34,41 @@ internal static class BindingDescriber
         ["name"] = module.Name,
         ["doc"] = module.DocString(path),
         ["functions"] = module.Functions.Select(f => (object?)Describe(f)).ToList(),
-        ["classes"] = new List<object?>(),
+        ["classes"] = module.Classes.Select(c => (object?)Describe(c)).ToList(),
     };
+
+    internal static Dictionary<string, object?> Describe(TypeBinding type) => new()
+    {
+        ["name"] = type.PythonName,
+        ["doc"] = type.DocString(),
+        ["constructors"] = (type.Constructors?.Overloads ?? []).Select(c => (object?)Describe(c)).ToList(),
+        ["methods"] = type.Methods.SelectMany(m => m.Overloads).Concat(type.IndexGetters?.Overloads ?? []).Concat(type.IndexSetters?.Overloads ?? [])
+            .Select(m => (object?)Describe(m, isStatic: false))
+            .Concat(type.StaticMethods.Select(m => (object?)Describe(m, isStatic: true))).ToList(),
+        ["properties"] = type.Properties.Select(p => (object?)new Dictionary<string, object?>
+        {
+            ["name"] = p.PythonName,
+            ["annotation"] = PythonAnnotations.OfProperty(p),
+            ["writable"] = p.Setter is not null,
+            ["doc"] = p.DocString(),
+        }).ToList(),
+        ["disposable"] = type.IsDisposable,
+        ["buffer"] = type.IsBufferSource,
+    };
+
+    private static Dictionary<string, object?> Describe(FunctionBinding method, bool isStatic)
+    {
+        var description = Describe(method);
+        description["static"] = isStatic;
+        return description;
+    }
 
     internal static Dictionary<string, object?> Describe(FunctionBinding function) => new()
     {
         ["name"] = function.PythonName,
         ["doc"] = function.Description(),
         ["parameters"] = function.Parameters.Select(p => (object?)Describe(p)).ToList(),
-        ["returns"] = PythonAnnotations.OfResult(function.Method),
+        ["returns"] = PythonAnnotations.OfResult(function),
     };
 
     internal static Dictionary<string, object?> Describe(ParameterBinding parameter) => new()

@@ -1,13 +1,14 @@
 namespace NdBridge.Python;
 
-/// <summary>One <see cref="PythonModuleAttribute"/> class bound as a Python module: its name and functions (what stubs describe).</summary>
+/// <summary>One <see cref="PythonModuleAttribute"/> class bound as a Python module: its name, functions and types (what stubs describe).</summary>
 internal sealed class ModuleBinding
 {
-    internal ModuleBinding(Type type, string name, List<FunctionBinding> functions)
+    internal ModuleBinding(Type type, string name, List<FunctionBinding> functions, List<TypeBinding> classes)
     {
         Type = type;
         Name = name;
         Functions = functions;
+        Classes = classes;
     }
 
     internal Type Type { get; }
@@ -16,6 +17,9 @@ internal sealed class ModuleBinding
     internal string Name { get; }
 
     internal List<FunctionBinding> Functions { get; }
+
+    /// <summary>The <see cref="PythonClassAttribute">[PythonClass]</see> types that are attributes of the module.</summary>
+    internal List<TypeBinding> Classes { get; }
 
     /// <summary>The class's XML documentation, when its assembly has a documentation file that documents it.</summary>
     internal MemberDocumentation? Documentation { get; set; }

@@ -47,8 +47,17 @@ internal static unsafe class ModuleLoader
                     $"{path} declares the Python module '{name}' ({type.FullName}), which {owner} already declared: one name, one module; rename one of them.");
         }
 
-        // Every function is bound before any module exists: a method that cannot be bound leaves nothing behind.
-        var bindings = moduleTypes.Select(m => new ModuleBinding(m.Type, m.Name, BindFunctions(m.Type, m.Name))).ToList();
+        var classes = BindClasses(assembly, path, moduleTypes.Select(m => m.Name).ToList());
+
+        // Every function and type is bound before any module exists: a member that cannot be bound leaves nothing behind.
+        var bindings = moduleTypes
+            .Select(m => new ModuleBinding(m.Type, m.Name, BindFunctions(m.Type, m.Name), classes.Where(c => c.ModuleName == m.Name).ToList()))
+            .ToList();
+        foreach (var module in bindings)
+        {
+            foreach (var clash in module.Classes.Where(c => module.Functions.Any(f => f.PythonName == c.PythonName)))
+                throw ModuleDefinitionException.Create($"{module.Name}.{clash.PythonName} names both a function and a type ({clash.Type.FullName}): rename one.");
+        }
         Document(assembly, bindings);
         var tuple = PythonErrors.Check(CPython.PyTuple_New(bindings.Count));
         try
@@ -76,7 +85,7 @@ internal static unsafe class ModuleLoader
     {
         var name = type.GetCustomAttribute<PythonModuleAttribute>()?.Name
             ?? throw ModuleDefinitionException.Create($"{type.FullName} is not marked [PythonModule].");
-        var binding = new ModuleBinding(type, name, BindFunctions(type, name));
+        var binding = new ModuleBinding(type, name, BindFunctions(type, name), []);
         Document(type.Assembly, [binding]);
         return CreateModule(binding, type.Assembly.Location);
     }
@@ -109,6 +118,14 @@ internal static unsafe class ModuleLoader
             pythonNames[DocumentationIds.Of(module.Type)] = module.Name;
             foreach (var function in module.Functions)
                 pythonNames[DocumentationIds.Of(function.Method)] = function.QualifiedName;
+            foreach (var type in module.Classes)
+            {
+                pythonNames[DocumentationIds.Of(type.Type)] = type.QualifiedName;
+                foreach (var function in type.Functions())
+                    pythonNames[DocumentationIds.Of(function.Method)] = function.Kind == FunctionKind.Constructor ? type.QualifiedName : function.QualifiedName;
+                foreach (var property in type.Properties)
+                    pythonNames[DocumentationIds.Of(property.Property)] = property.QualifiedName;
+            }
         }
         string? PythonNameOf(string id) => pythonNames.GetValueOrDefault(id);
         foreach (var module in modules)
@@ -116,6 +133,14 @@ internal static unsafe class ModuleLoader
             module.Documentation = documentation.Find(DocumentationIds.Of(module.Type), PythonNameOf);
             foreach (var function in module.Functions)
                 function.Documentation = documentation.Find(DocumentationIds.Of(function.Method), PythonNameOf);
+            foreach (var type in module.Classes)
+            {
+                type.Documentation = documentation.Find(DocumentationIds.Of(type.Type), PythonNameOf);
+                foreach (var function in type.Functions())
+                    function.Documentation = documentation.Find(DocumentationIds.Of(function.Method), PythonNameOf);
+                foreach (var property in type.Properties)
+                    property.Documentation = documentation.Find(DocumentationIds.Of(property.Property), PythonNameOf);
+            }
         }
     }
 
@@ -123,6 +148,29 @@ internal static unsafe class ModuleLoader
     {
         fixed (byte* text = Utf8Z.Encode(message, nameof(message)))
             PythonErrors.CheckStatus(CPython.PyErr_WarnEx(CPython.PyExc_RuntimeWarning, text, 1)); // -1: the filters made it an error
+    }
+
+    // Every public [PythonClass] of the assembly, bound for the module it names (or the assembly's only module).
+    [RequiresDynamicCode("Compiles an expression tree per member.")]
+    [RequiresUnreferencedCode("Reads the user's types by reflection.")]
+    private static List<TypeBinding> BindClasses(Assembly assembly, string path, List<string> moduleNames)
+    {
+        var classes = new List<TypeBinding>();
+        foreach (var type in assembly.GetExportedTypes().Where(t => t.IsDefined(typeof(PythonClassAttribute), inherit: false)))
+        {
+            var module = type.GetCustomAttribute<PythonClassAttribute>()!.Module;
+            if (module is null && moduleNames.Count > 1)
+                throw ModuleDefinitionException.Create(
+                    $"{type.FullName} is a [PythonClass] of {path}, which declares {moduleNames.Count} modules ({string.Join(", ", moduleNames)}): say which one with [PythonClass(Module = \"{moduleNames[0]}\")].");
+            module ??= moduleNames[0];
+            if (!moduleNames.Contains(module))
+                throw ModuleDefinitionException.Create(
+                    $"{type.FullName}: [PythonClass(Module = \"{module}\")] names no [PythonModule] of {path} (its modules: {string.Join(", ", moduleNames)}).");
+            classes.Add(TypeBinding.Bind(type, module));
+        }
+        foreach (var clash in classes.GroupBy(c => c.QualifiedName).Where(g => g.Count() > 1))
+            throw ModuleDefinitionException.Create($"{path} declares the Python type '{clash.Key}' twice ({string.Join(" and ", clash.Select(c => c.Type.FullName))}): name them apart with [PythonClass(Name = \"...\")].");
+        return classes;
     }
 
     [RequiresUnreferencedCode("Loads a user assembly.")]
@@ -187,6 +235,8 @@ internal static unsafe class ModuleLoader
             {
                 foreach (var function in binding.Functions)
                     SetAttribute(module, function.PythonName, FunctionDispatch.CreateFunction(function, nameObject));
+                foreach (var type in binding.Classes)
+                    SetAttribute(module, type.PythonName, type.CreatePythonType(nameObject));
             }
             finally
             {

@@ -39,6 +39,17 @@ internal static unsafe class ArgumentConverters
                 return true;
             }
         }
+        if (TypeBinding.PythonNameOf(type) is not null)
+        {
+            convert = Method(typeof(PythonInstances), nameof(PythonInstances.ToInstance)).MakeGenericMethod(type);
+            return true;
+        }
+        if (CallbackConverters.IsCallback(type))
+        {
+            CallbackConverters.Prepare(type);
+            convert = Method(typeof(CallbackConverters), nameof(CallbackConverters.ToDelegate)).MakeGenericMethod(type);
+            return true;
+        }
         if (type.IsArray && ArrayConversions.IsElementType(type.GetElementType()!) && type.GetArrayRank() <= 3)
         {
             var name = type.GetArrayRank() switch { 1 => nameof(ArrayConversions.ToArray1), 2 => nameof(ArrayConversions.ToArray2), _ => nameof(ArrayConversions.ToArray3) };

@@ -25,7 +25,8 @@ internal static unsafe class ExceptionTranslation
                     return;
             }
             var type = PythonTypeFor(exception);
-            var message = $"{exception.GetType().FullName}: {exception.Message}";
+            // BufferError reads as bytearray's own; every other message names the .NET type.
+            var message = exception is BufferExportedException ? exception.Message : $"{exception.GetType().FullName}: {exception.Message}";
             var value = CreateException(type, message);
             if (value == 0)
             {
@@ -47,6 +48,8 @@ internal static unsafe class ExceptionTranslation
     /// <summary>The Python exception type for a .NET exception's type.</summary>
     internal static nint PythonTypeFor(Exception exception) => exception switch
     {
+        BufferExportedException => CPython.PyExc_BufferError,
+        ObjectDisposedException => CPython.PyExc_ValueError, // as Python's closed file
         ArgumentException => CPython.PyExc_ValueError,
         IndexOutOfRangeException => CPython.PyExc_IndexError,
         KeyNotFoundException => CPython.PyExc_KeyError,

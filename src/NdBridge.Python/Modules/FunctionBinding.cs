@@ -13,41 +13,59 @@ namespace NdBridge.Python;
 /// </summary>
 internal sealed unsafe class FunctionBinding
 {
-    private FunctionBinding(MethodInfo method, string moduleName, string pythonName)
+    private FunctionBinding(MethodBase method, FunctionKind kind, string ownerName, string pythonName)
     {
         Method = method;
+        Kind = kind;
         PythonName = pythonName;
-        QualifiedName = moduleName + "." + pythonName;
+        QualifiedName = ownerName + "." + pythonName;
         ReleasesGil = method.IsDefined(typeof(ReleaseGilAttribute), inherit: false);
         Parameters = [.. method.GetParameters().Select((p, i) => new ParameterBinding(p, i, QualifiedName))];
         RequiredCount = Parameters.Count(p => !p.HasDefault);
     }
 
-    internal MethodInfo Method { get; }
+    /// <summary>The method or constructor.</summary>
+    internal MethodBase Method { get; }
+
+    /// <summary>A static method, an instance method (called on the receiver), or a constructor.</summary>
+    internal FunctionKind Kind { get; }
 
     internal string PythonName { get; }
 
-    /// <summary><c>module.function</c>, as messages name it.</summary>
+    /// <summary><c>module.function</c> or <c>module.Type.method</c>, as messages name it.</summary>
     internal string QualifiedName { get; }
 
     internal ParameterBinding[] Parameters { get; }
+
+    /// <summary>The .NET type of the result: the method's return type, or the class a constructor makes.</summary>
+    internal Type ResultType => Method is MethodInfo method ? method.ReturnType : Method.DeclaringType!;
 
     internal int RequiredCount { get; }
 
     internal bool ReleasesGil { get; }
 
-    /// <summary>Takes the address of the call's argument frame (one borrowed <c>PyObject*</c> per parameter, 0 when left out) and returns a new reference.</summary>
-    internal Func<nint, nint> Invoker { get; private set; } = null!;
+    /// <summary>
+    /// Takes the receiver (the .NET object of an instance method, else null) and the address of the call's argument
+    /// frame (one borrowed <c>PyObject*</c> per parameter, 0 when left out); returns a new reference, or for a
+    /// constructor a <see cref="GCHandle"/> (as <see cref="nint"/>) of the new object's <see cref="InstanceRecord"/>.
+    /// </summary>
+    internal Func<object?, nint, nint> Invoker { get; private set; } = null!;
 
-    /// <summary>Binds <paramref name="method"/>, or throws <see cref="ModuleDefinitionException"/> naming what cannot be bound.</summary>
+    /// <summary>Binds the static <paramref name="method"/> of a module, or throws <see cref="ModuleDefinitionException"/> naming what cannot be bound.</summary>
     [RequiresDynamicCode("Compiles an expression tree per method.")]
     [RequiresUnreferencedCode("Reads the user's methods by reflection.")]
-    internal static FunctionBinding Create(MethodInfo method, string moduleName)
+    internal static FunctionBinding Create(MethodInfo method, string moduleName) =>
+        Create(method, moduleName, method.GetCustomAttribute<PythonFunctionAttribute>()?.Name ?? PythonNames.ToSnakeCase(method.Name));
+
+    /// <summary>Binds a method or constructor of a type (or module) named <paramref name="ownerName"/> as <paramref name="pythonName"/>.</summary>
+    [RequiresDynamicCode("Compiles an expression tree per method.")]
+    [RequiresUnreferencedCode("Reads the user's methods by reflection.")]
+    internal static FunctionBinding Create(MethodBase method, string ownerName, string pythonName)
     {
-        var name = method.GetCustomAttribute<PythonFunctionAttribute>()?.Name ?? PythonNames.ToSnakeCase(method.Name);
         if (method.IsGenericMethodDefinition)
             throw ModuleDefinitionException.Create($"{method.DeclaringType}.{method.Name} is generic: a Python function needs concrete parameter types.");
-        var binding = new FunctionBinding(method, moduleName, name);
+        var kind = method is ConstructorInfo ? FunctionKind.Constructor : method.IsStatic ? FunctionKind.Function : FunctionKind.Method;
+        var binding = new FunctionBinding(method, kind, ownerName, pythonName);
         binding.Invoker = binding.Compile();
         return binding;
     }
@@ -62,6 +80,8 @@ internal sealed unsafe class FunctionBinding
     internal string? TextSignature()
     {
         var text = new StringBuilder(PythonName).Append('(');
+        if (Kind != FunctionKind.Function)
+            text.Append(Parameters.Length == 0 ? "$self" : "$self, ");
         for (var i = 0; i < Parameters.Length; i++)
         {
             var p = Parameters[i];
@@ -99,17 +119,19 @@ internal sealed unsafe class FunctionBinding
             }
             text.Append('\n');
         }
-        if (Method.ReturnType != typeof(void) || Documentation?.Returns is not null)
+        if (Kind != FunctionKind.Constructor && (ResultType != typeof(void) || Documentation?.Returns is not null))
         {
-            text.Append("Returns\n-------\n").Append(PythonAnnotations.OfResult(Method)).Append('\n');
+            text.Append("Returns\n-------\n").Append(PythonAnnotations.OfResult(this)).Append('\n');
             if (Documentation?.Returns is { } returns)
                 text.Append(Indent(returns)).Append('\n');
             text.Append('\n');
         }
         if (Documentation?.Remarks is { } remarks)
             text.Append(remarks).Append("\n\n");
-        text.Append(".NET: ").Append(Method.DeclaringType).Append('.').Append(Method.Name)
-            .Append('(').AppendJoin(", ", Parameters.Select(p => p.Type.Name + " " + p.PythonName)).Append(") -> ").Append(Method.ReturnType.Name);
+        text.Append(".NET: ").Append(Kind == FunctionKind.Constructor ? "new " + Method.DeclaringType : Method.DeclaringType + "." + Method.Name)
+            .Append('(').AppendJoin(", ", Parameters.Select(p => p.Type.Name + " " + p.PythonName)).Append(')');
+        if (Kind != FunctionKind.Constructor)
+            text.Append(" -> ").Append(ResultType.Name);
         return text.ToString();
     }
 
@@ -128,8 +150,9 @@ internal sealed unsafe class FunctionBinding
 
     [RequiresDynamicCode("Compiles an expression tree per method.")]
     [RequiresUnreferencedCode("Reads the user's methods by reflection.")]
-    private Func<nint, nint> Compile()
+    private Func<object?, nint, nint> Compile()
     {
+        var target = Expression.Parameter(typeof(object), "target");
         var frame = Expression.Parameter(typeof(nint), "frame");
         var locals = new List<ParameterExpression>();
         var body = new List<Expression>();
@@ -159,12 +182,19 @@ internal sealed unsafe class FunctionBinding
             arguments[p.Position] = local;
         }
 
-        Expression call = Expression.Call(Method, arguments);
+        Expression call = Method switch
+        {
+            ConstructorInfo constructor => Expression.New(constructor, arguments),
+            MethodInfo { IsStatic: true } method => Expression.Call(method, arguments),
+            MethodInfo method => Expression.Call(Expression.Convert(target, method.DeclaringType!), method, arguments),
+            _ => throw ModuleDefinitionException.Create($"{QualifiedName}: {Method} is neither a method nor a constructor."),
+        };
+        var resultType = ResultType;
         if (ReleasesGil)
         {
             // The arguments are converted (their exports held) before the GIL goes; it is back before the result is converted.
             var threadState = Expression.Variable(typeof(nint), "threadState");
-            var returned = Method.ReturnType == typeof(void) ? null : Expression.Variable(Method.ReturnType, "returned");
+            var returned = resultType == typeof(void) ? null : Expression.Variable(resultType, "returned");
             locals.Add(threadState);
             if (returned is not null)
                 locals.Add(returned);
@@ -174,13 +204,15 @@ internal sealed unsafe class FunctionBinding
                     Expression.Call(ArgumentConverters.Method(typeof(FunctionBinding), nameof(RestoreThread)), threadState)),
                 returned is null ? Expression.Empty() : returned);
         }
-        var result = ResultConverters.TryConvert(Method.ReturnType, call)
-            ?? throw ModuleDefinitionException.Create($"{QualifiedName} returns {Method.ReturnType}, which has no Python form (see PythonModuleAttribute for the supported types).");
+        var result = Kind == FunctionKind.Constructor
+            ? Expression.Call(ArgumentConverters.Method(typeof(InstanceRecord), nameof(InstanceRecord.NewHandle)), Expression.Convert(call, typeof(object)))
+            : ResultConverters.TryConvert(resultType, call)
+                ?? throw ModuleDefinitionException.Create($"{QualifiedName} returns {resultType}, which has no Python form (see PythonModuleAttribute for the supported types).");
         body.Add(result);
         Expression block = Expression.Block(typeof(nint), body);
         if (cleanup.Count > 0)
             block = Expression.TryFinally(block, Expression.Block(typeof(void), cleanup));
-        var lambda = Expression.Lambda<Func<nint, nint>>(Expression.Block(typeof(nint), locals, block), QualifiedName, [frame]);
+        var lambda = Expression.Lambda<Func<object?, nint, nint>>(Expression.Block(typeof(nint), locals, block), QualifiedName, [target, frame]);
         return lambda.Compile();
     }
 

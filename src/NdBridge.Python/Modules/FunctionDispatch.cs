@@ -37,22 +37,28 @@ internal static unsafe class FunctionDispatch
                 return RefuseDuringShutdown();
             binding = (FunctionBinding)GCHandle.FromIntPtr((nint)CPython.PyCapsule_GetPointer(self, CapsuleName)).Target!;
             PythonRuntime.DrainQueuedReleases();
-            var parameters = binding.Parameters;
-            var frame = stackalloc nint[parameters.Length == 0 ? 1 : parameters.Length];
-            if (positionalCount != parameters.Length || keywordNames != 0)
-                Place(binding, args, positionalCount, keywordNames, frame);
-            else
-            {
-                for (var i = 0; i < parameters.Length; i++)
-                    frame[i] = args[i];
-            }
-            return binding.Invoker((nint)frame);
+            return Invoke(binding, null, args, positionalCount, keywordNames);
         }
         catch (Exception exception)
         {
             ExceptionTranslation.Raise(exception);
             return 0;
         }
+    }
+
+    /// <summary>Places the vectorcall arguments in a frame and runs the binding's invoker on <paramref name="target"/>. Needs the GIL.</summary>
+    internal static nint Invoke(FunctionBinding binding, object? target, nint* args, nint positionalCount, nint keywordNames)
+    {
+        var parameters = binding.Parameters;
+        var frame = stackalloc nint[parameters.Length == 0 ? 1 : parameters.Length];
+        if (positionalCount != parameters.Length || keywordNames != 0)
+            Place(binding, args, positionalCount, keywordNames, frame);
+        else
+        {
+            for (var i = 0; i < parameters.Length; i++)
+                frame[i] = args[i];
+        }
+        return binding.Invoker(target, (nint)frame);
     }
 
     // Slow path: fewer positional arguments than parameters, or keywords. Every slot ends non-zero or at a default.

@@ -18,6 +18,23 @@ internal sealed unsafe class ParameterBinding
             InternedName = PythonErrors.Check(CPython.PyUnicode_InternFromString(name)); // kept for the process, as the function is
     }
 
+    /// <summary>A value that is not a method's parameter: a property's new value, a callback's argument or result.</summary>
+    /// <param name="type">The .NET type.</param>
+    /// <param name="pythonName">The name messages use.</param>
+    /// <param name="functionName">The qualified name of what takes the value.</param>
+    /// <param name="description">What messages say before "must be ...": e.g. <c>property 'rows' of mod.Matrix</c>.</param>
+    internal ParameterBinding(Type type, string pythonName, string functionName, string description)
+    {
+        Type = type;
+        PythonName = pythonName;
+        FunctionName = functionName;
+        _description = description;
+        fixed (byte* name = Utf8Z.Encode(PythonName, nameof(pythonName)))
+            InternedName = PythonErrors.Check(CPython.PyUnicode_InternFromString(name));
+    }
+
+    private readonly string? _description;
+
     /// <summary>The .NET parameter type.</summary>
     internal Type Type { get; }
 
@@ -42,5 +59,5 @@ internal sealed unsafe class ParameterBinding
     /// <summary>The interned <c>str</c> of <see cref="PythonName"/>: keywords are matched by address first.</summary>
     internal nint InternedName { get; }
 
-    internal string Describe() => $"{FunctionName}() argument '{PythonName}'";
+    internal string Describe() => _description ?? $"{FunctionName}() argument '{PythonName}'";
 }

@@ -21,21 +21,30 @@ internal static class PythonAnnotations
     internal static string Of(ParameterBinding parameter)
     {
         var type = parameter.Type;
-        var annotation = Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type)) ?? Any;
-        return type == typeof(NdBuffer) && parameter.HasDefault && parameter.DefaultValue is null ? annotation + " | None" : annotation;
+        var annotation = Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type) ?? Class(type)) ?? Any;
+        return (type == typeof(NdBuffer) || Class(type) is not null) && parameter.HasDefault && parameter.DefaultValue is null ? annotation + " | None" : annotation;
     }
 
-    /// <summary>What <paramref name="method"/> returns in Python; a reference type declared nullable (<c>string?</c>, <c>double[]?</c>) adds <c>| None</c>.</summary>
-    internal static string OfResult(MethodInfo method)
+    /// <summary>What <paramref name="function"/> returns in Python (<c>None</c> for <c>__init__</c>); a reference type declared nullable (<c>string?</c>, <c>double[]?</c>) adds <c>| None</c>.</summary>
+    internal static string OfResult(FunctionBinding function) =>
+        function.Method is MethodInfo method ? OfResult(method.ReturnType, method.ReturnParameter) : "None";
+
+    /// <summary>What reading <paramref name="property"/> gives in Python.</summary>
+    internal static string OfProperty(PropertyBinding property) =>
+        property.Property.GetMethod is { } getter ? OfResult(property.Property.PropertyType, getter.ReturnParameter) : Of(property.Value);
+
+    private static string OfResult(Type type, ParameterInfo returned)
     {
-        var type = method.ReturnType;
         if (type == typeof(void))
             return "None";
         var annotation = Result(type);
         var nullable = !type.IsValueType && type != typeof(PythonObject)
-            && new NullabilityInfoContext().Create(method.ReturnParameter).ReadState == NullabilityState.Nullable;
+            && new NullabilityInfoContext().Create(returned).ReadState == NullabilityState.Nullable;
         return nullable ? annotation + " | None" : annotation;
     }
+
+    // A [PythonClass] type: its Python name, written as the stub of its module declares it.
+    private static string? Class(Type type) => TypeBinding.PythonNameOf(type);
 
     private static string Result(Type type)
     {
@@ -47,6 +56,8 @@ internal static class PythonAnnotations
             return "numpy.typing.NDArray[typing.Any]"; // the element type is the buffer's, known only at run time
         if (Array(type) is { } array)
             return array;
+        if (Class(type) is { } pythonClass)
+            return pythonClass;
         if (type.IsValueType && type.IsGenericType && typeof(ITuple).IsAssignableFrom(type))
             return "tuple[" + string.Join(", ", type.GetGenericArguments().Select(Result)) + "]";
         return Value(type);

@@ -38,6 +38,8 @@ internal static unsafe class ResultConverters
             return Expression.Call(Method(nameof(FromPythonObject)), value);
         if (type == typeof(NdBuffer))
             return Expression.Call(ArgumentConverters.Method(typeof(ArrayConversions), nameof(ArrayConversions.FromNdBuffer)), value);
+        if (TypeBinding.PythonNameOf(type) is not null)
+            return Expression.Call(ArgumentConverters.Method(typeof(PythonInstances), nameof(PythonInstances.ToPython)), Expression.Convert(value, typeof(object)));
         if (type.IsArray && type.GetArrayRank() <= 3 && ArrayConversions.IsElementType(type.GetElementType()!))
         {
             var name = type.GetArrayRank() switch { 1 => nameof(ArrayConversions.FromArray1), 2 => nameof(ArrayConversions.FromArray2), _ => nameof(ArrayConversions.FromArray3) };
