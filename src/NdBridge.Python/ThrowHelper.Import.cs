@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace NdBridge;
+namespace NdBridge.Python;
 
-// Refusals of NdBridge.Python's import (a Python object viewed as an NdBuffer); each names the object's type.
+// Refusals of the import (a Python object viewed as an NdBuffer); each names the object's type.
 internal static partial class ThrowHelper
 {
     [DoesNotReturn]
