@@ -158,14 +158,13 @@ public static unsafe partial class NdBufferImport
             if (format.ContainsObjects)
                 ThrowHelper.ThrowImportObjects(paramName, PythonTypeNames.Of(describedObject), format);
             owner = PythonBufferOwner.TakeOver(holding);
-            return NdBuffer.CreateTrusted(owner, origin, format, layout, readOnly);
+            return NdBuffer.DangerousFromOwner(owner, origin, format, layout, readOnly);
         }
         catch
         {
             if (owner is null)
                 PythonBufferOwner.FreeUnowned(holding);
-            else
-                owner.Release();
+            // else: DangerousFromOwner released the owner's holder before it threw.
             throw;
         }
     }
@@ -249,16 +248,10 @@ public static unsafe partial class NdBufferImport
     {
         if (format.ItemSize == itemSize || format.NumPyItemSize == itemSize)
             return format;
-        var alignment = 1;
-        foreach (var run in format.ScalarRuns)
-        {
-            if (run.Kind != ScalarKind.Padding)
-                alignment = Math.Max(alignment, BufferFormat.NaturalAlignment(run.Kind, run.ByteSize));
-        }
-        var padded = (format.ItemSize + alignment - 1) / alignment * alignment;
+        var padded = format.PaddedItemSize;
         if (itemSize != padded || format.Kind != BufferFormatKind.Record)
             ThrowHelper.ThrowImportItemSize(paramName, PythonTypeNames.Of(source), format, itemSize, padded);
-        return BufferFormat.CreateRecord([.. format.Fields], itemSize, itemSize);
+        return format.WithTrailingPadding(itemSize);
     }
 
     /// <summary>
