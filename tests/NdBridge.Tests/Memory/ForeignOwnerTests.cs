@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using NdBridge.Tests.Support;
 
 namespace NdBridge.Tests.Memory;
 
@@ -9,22 +9,10 @@ namespace NdBridge.Tests.Memory;
 /// </summary>
 public sealed unsafe class ForeignOwnerTests
 {
-    private sealed class NativeOwner(int byteLength) : NdMemoryOwner
-    {
-        public readonly byte* Memory = (byte*)NativeMemory.AllocZeroed((nuint)byteLength);
-        public int Frees;
-
-        protected override void ReleaseMemory(bool onFinalizerThread)
-        {
-            Interlocked.Increment(ref Frees);
-            NativeMemory.Free(Memory);
-        }
-    }
-
     [Fact]
     public void TheBufferTakesOverTheOwnersFirstHolderAndFreesOnce()
     {
-        var owner = new NativeOwner(6 * sizeof(int));
+        var owner = new CountingOwner(6 * sizeof(int));
         Assert.Equal(1, owner.HolderCount);
         var buffer = NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<int>(), StridedLayout.CreateContiguous([2, 3], sizeof(int)));
         Assert.Equal(1, owner.HolderCount);
@@ -35,22 +23,22 @@ public sealed unsafe class ForeignOwnerTests
             Assert.Equal(2, owner.HolderCount);
             Assert.Equal(7, transposed.DangerousAsScopedReadOnlyStridedSpan<int>()[2, 1]);
         }
-        Assert.Equal(0, owner.Frees);
+        Assert.Equal(0, owner.Releases);
         buffer.Dispose();
-        Assert.Equal(1, owner.Frees);
+        Assert.Equal(1, owner.Releases);
         Assert.Equal(0, owner.HolderCount);
     }
 
     [Fact]
     public void AnOwnerServesOneBufferOnly()
     {
-        var owner = new NativeOwner(8);
+        var owner = new CountingOwner(8);
         using var buffer = NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([1], 8));
         var refusal = Assert.Throws<InvalidOperationException>(() =>
             NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([1], 8)));
         Assert.Contains("already taken over", refusal.Message);
         Assert.Equal(1, owner.HolderCount); // nothing released: the first buffer still holds it
-        Assert.Equal(0, owner.Frees);
+        Assert.Equal(0, owner.Releases);
     }
 
     [Fact]
@@ -59,15 +47,15 @@ public sealed unsafe class ForeignOwnerTests
         Assert.Equal("owner", Assert.Throws<ArgumentNullException>(() =>
             NdBuffer.DangerousFromOwner(null!, null, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([1], 8))).ParamName);
 
-        var withoutFormat = new NativeOwner(8);
+        var withoutFormat = new CountingOwner(8);
         Assert.Equal("format", Assert.Throws<ArgumentNullException>(() =>
             NdBuffer.DangerousFromOwner(withoutFormat, withoutFormat.Memory, null!, StridedLayout.CreateContiguous([1], 8))).ParamName);
-        Assert.Equal(1, withoutFormat.Frees);
+        Assert.Equal(1, withoutFormat.Releases);
 
-        var withoutLayout = new NativeOwner(8);
+        var withoutLayout = new CountingOwner(8);
         Assert.Equal("layout", Assert.Throws<ArgumentNullException>(() =>
             NdBuffer.DangerousFromOwner(withoutLayout, withoutLayout.Memory, BufferFormat.Of<double>(), null!)).ParamName);
-        Assert.Equal(1, withoutLayout.Frees);
+        Assert.Equal(1, withoutLayout.Releases);
         Assert.Equal(0, withoutLayout.HolderCount);
     }
 
@@ -75,7 +63,7 @@ public sealed unsafe class ForeignOwnerTests
     public void AProducersLayoutIsKeptAsGiven()
     {
         // A Py_buffer-style description: zero-sized items and all-negative suboffsets, which the constructors refuse or drop.
-        var owner = new NativeOwner(16);
+        var owner = new CountingOwner(16);
         var layout = StridedLayout.CreateTrusted([2, 2], [8, 4], [-1, -1], hasSuboffsets: true, itemSize: 4);
         using var buffer = NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<int>(), layout, readOnly: true);
         Assert.True(buffer.Layout.HasSuboffsets);
@@ -88,20 +76,20 @@ public sealed unsafe class ForeignOwnerTests
     [Fact]
     public void AScopedSpanLeavesDisposeDeterministic()
     {
-        var owner = new NativeOwner(4 * sizeof(double));
+        var owner = new CountingOwner(4 * sizeof(double));
         var buffer = NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], 8));
         var span = buffer.DangerousAsScopedStridedSpan<double>();
         span[2] = 2.5;
         Assert.Equal(2.5, buffer.DangerousAsScopedReadOnlyStridedSpan<double>()[2]);
         buffer.Dispose();
-        Assert.Equal(1, owner.Frees); // at once: no finalizer involved, unlike AsStridedSpan
+        Assert.Equal(1, owner.Releases); // at once: no finalizer involved, unlike AsStridedSpan
         Assert.Throws<ObjectDisposedException>(() => buffer.DangerousAsScopedStridedSpan<double>());
     }
 
     [Fact]
     public void AScopedSpanIsRefusedAsTheCheckedOneIs()
     {
-        var owner = new NativeOwner(4 * sizeof(double));
+        var owner = new CountingOwner(4 * sizeof(double));
         using var buffer = NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], 8), readOnly: true);
         var scoped = Assert.Throws<InvalidOperationException>(() => buffer.DangerousAsScopedStridedSpan<double>());
         var checkedView = Assert.Throws<InvalidOperationException>(() => buffer.AsStridedSpan<double>());

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NdBridge.Tests.Support;
 
 namespace NdBridge.Tests.Memory;
 
@@ -9,145 +10,93 @@ namespace NdBridge.Tests.Memory;
 /// </summary>
 public sealed unsafe class NdMemoryLeaseTests
 {
-    private sealed class CountingOwner : NdMemoryOwner
-    {
-        public int Releases;
-        public bool? OnFinalizerThread;
-
-        protected override void ReleaseMemory(bool onFinalizerThread)
-        {
-            Interlocked.Increment(ref Releases);
-            OnFinalizerThread = onFinalizerThread;
-        }
-    }
-
-    private static NdBuffer Wrap(CountingOwner owner, double* memory) =>
-        NdBuffer.DangerousFromOwner(owner, memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], sizeof(double)));
+    private static NdBuffer Wrap(CountingOwner owner) =>
+        NdBuffer.DangerousFromOwner(owner, owner.Memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], sizeof(double)));
 
     [Fact]
     public void ALeaseKeepsTheMemoryAfterEveryBufferIsDisposed()
     {
-        var memory = (double*)NativeMemory.AllocZeroed(4 * sizeof(double));
-        try
-        {
-            var owner = new CountingOwner();
-            var buffer = Wrap(owner, memory);
-            Assert.Same(owner, buffer.Owner);
-            var view = buffer.Slice(0, 1, null, 1);
-            var lease = buffer.AcquireLease();
-            Assert.Same(owner, lease.Owner);
-            Assert.Equal(3, owner.HolderCount); // buffer, view, lease
-            buffer.Dispose();
-            view.Dispose();
-            Assert.Equal(1, owner.HolderCount);
-            Assert.True(owner.IsAlive);
-            Assert.Equal(0, owner.Releases);
-            Assert.False(lease.IsReleased);
+        var owner = new CountingOwner(4 * sizeof(double));
+        var buffer = Wrap(owner);
+        Assert.Same(owner, buffer.Owner);
+        var view = buffer.Slice(0, 1, null, 1);
+        var lease = buffer.AcquireLease();
+        Assert.Same(owner, lease.Owner);
+        Assert.Equal(3, owner.HolderCount); // buffer, view, lease
+        buffer.Dispose();
+        view.Dispose();
+        Assert.Equal(1, owner.HolderCount);
+        Assert.True(owner.IsAlive);
+        Assert.Equal(0, owner.Releases);
+        Assert.False(lease.IsReleased);
 
-            lease.Release();
-            Assert.True(lease.IsReleased);
-            Assert.Equal(1, owner.Releases);
-            Assert.False(owner.OnFinalizerThread);
-            Assert.Equal(0, owner.HolderCount);
-            Assert.False(owner.IsAlive);
+        lease.Release();
+        Assert.True(lease.IsReleased);
+        Assert.Equal(1, owner.Releases);
+        Assert.False(owner.OnFinalizerThread);
+        Assert.Equal(0, owner.HolderCount);
+        Assert.False(owner.IsAlive);
 
-            lease.Release();
-            lease.Dispose();
-            Assert.Equal(1, owner.Releases); // released once, however often it is called
-            Assert.Equal(0, owner.HolderCount);
-        }
-        finally
-        {
-            NativeMemory.Free(memory);
-        }
+        lease.Release();
+        lease.Dispose();
+        Assert.Equal(1, owner.Releases); // released once, however often it is called
+        Assert.Equal(0, owner.HolderCount);
     }
 
     [Fact]
     public void TheBufferOutlivingItsLeasesReleasesTheMemory()
     {
-        var memory = (double*)NativeMemory.AllocZeroed(4 * sizeof(double));
-        try
-        {
-            var owner = new CountingOwner();
-            var buffer = Wrap(owner, memory);
-            var leases = Enumerable.Range(0, 5).Select(_ => buffer.AcquireLease()).ToArray();
-            Assert.Equal(6, owner.HolderCount);
-            foreach (var lease in leases)
-                lease.Dispose();
-            Assert.Equal(1, owner.HolderCount);
-            Assert.Equal(0, owner.Releases);
-            buffer.Dispose();
-            Assert.Equal(1, owner.Releases);
-        }
-        finally
-        {
-            NativeMemory.Free(memory);
-        }
+        var owner = new CountingOwner(4 * sizeof(double));
+        var buffer = Wrap(owner);
+        var leases = Enumerable.Range(0, 5).Select(_ => buffer.AcquireLease()).ToArray();
+        Assert.Equal(6, owner.HolderCount);
+        foreach (var lease in leases)
+            lease.Dispose();
+        Assert.Equal(1, owner.HolderCount);
+        Assert.Equal(0, owner.Releases);
+        buffer.Dispose();
+        Assert.Equal(1, owner.Releases);
     }
 
     [Fact]
     public void TryLeaseAnswersNullOnceTheMemoryIsReleased()
     {
-        var memory = (double*)NativeMemory.AllocZeroed(4 * sizeof(double));
-        try
+        var owner = new CountingOwner(4 * sizeof(double));
+        var buffer = Wrap(owner);
+        using (var lease = owner.TryLease())
         {
-            var owner = new CountingOwner();
-            var buffer = Wrap(owner, memory);
-            using (var lease = owner.TryLease())
-            {
-                Assert.NotNull(lease);
-                Assert.Equal(2, owner.HolderCount);
-            }
-            buffer.Dispose();
-            Assert.Equal(1, owner.Releases);
-            Assert.Null(owner.TryLease());
-            Assert.Equal(0, owner.HolderCount); // a refused lease adds nothing
-            Assert.Equal(1, owner.Releases);
+            Assert.NotNull(lease);
+            Assert.Equal(2, owner.HolderCount);
         }
-        finally
-        {
-            NativeMemory.Free(memory);
-        }
+        buffer.Dispose();
+        Assert.Equal(1, owner.Releases);
+        Assert.Null(owner.TryLease());
+        Assert.Equal(0, owner.HolderCount); // a refused lease adds nothing
+        Assert.Equal(1, owner.Releases);
     }
 
     [Fact]
     public void AcquiringFromADisposedBufferThrowsAndTakesNothing()
     {
-        var memory = (double*)NativeMemory.AllocZeroed(4 * sizeof(double));
-        try
-        {
-            var owner = new CountingOwner();
-            var buffer = Wrap(owner, memory);
-            using var view = buffer.Slice(0, 1, null, 1); // the memory stays alive: only the buffer is disposed
-            buffer.Dispose();
-            Assert.Equal(nameof(NdBuffer), Assert.Throws<ObjectDisposedException>(buffer.AcquireLease).ObjectName);
-            Assert.Equal(1, owner.HolderCount);
-            Assert.Equal(0, owner.Releases);
-        }
-        finally
-        {
-            NativeMemory.Free(memory);
-        }
+        var owner = new CountingOwner(4 * sizeof(double));
+        var buffer = Wrap(owner);
+        using var view = buffer.Slice(0, 1, null, 1); // the memory stays alive: only the buffer is disposed
+        buffer.Dispose();
+        Assert.Equal(nameof(NdBuffer), Assert.Throws<ObjectDisposedException>(buffer.AcquireLease).ObjectName);
+        Assert.Equal(1, owner.HolderCount);
+        Assert.Equal(0, owner.Releases);
     }
 
     [Fact]
     public void TheLastReleaseTellsTheOwnerWhetherItMayBlock()
     {
-        var memory = (double*)NativeMemory.AllocZeroed(4 * sizeof(double));
-        try
-        {
-            var owner = new CountingOwner();
-            var buffer = Wrap(owner, memory);
-            var lease = buffer.AcquireLease();
-            buffer.Dispose();
-            lease.Release(onFinalizerThread: true);
-            Assert.Equal(1, owner.Releases);
-            Assert.True(owner.OnFinalizerThread);
-        }
-        finally
-        {
-            NativeMemory.Free(memory);
-        }
+        var owner = new CountingOwner(4 * sizeof(double));
+        var buffer = Wrap(owner);
+        var lease = buffer.AcquireLease();
+        buffer.Dispose();
+        lease.Release(onFinalizerThread: true);
+        Assert.Equal(1, owner.Releases);
+        Assert.True(owner.OnFinalizerThread);
     }
 
     [Fact]
