@@ -6,7 +6,7 @@ namespace NdBridge.Python;
 /// <summary>
 /// What one exported Python object knows about the memory it exports: a lease on the buffer's memory,
 /// the buffer's description, and the native block its <c>Py_buffer</c>s point into. States are recycled
-/// (see <see cref="ExportTable"/>), so an export allocates no managed object and, usually, no native memory.
+/// (see <see cref="ExportTable"/>), so an export allocates only its lease and, usually, no native memory.
 /// </summary>
 /// <remarks>
 /// The native block, owned by the state and reused (grown when an export needs more):
