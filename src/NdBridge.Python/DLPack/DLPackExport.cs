@@ -4,8 +4,8 @@ namespace NdBridge.Python;
 
 /// <summary>
 /// DLPack producer: a capsule (<c>dltensor_versioned</c> or legacy <c>dltensor</c>) viewing an
-/// <see cref="NdBuffer"/>'s or an export's memory. The tensor holds one holder on the memory's owner; its deleter
-/// releases that holder and frees the tensor, exactly once, on whatever thread the consumer calls it; an
+/// <see cref="NdBuffer"/>'s or an export's memory. The tensor holds an <see cref="NdMemoryLease"/> on the memory; its
+/// deleter releases that lease and frees the tensor, exactly once, on whatever thread the consumer calls it; an
 /// unconsumed capsule's destructor calls it. Refusals are values (a message), so the Python method raises
 /// <c>BufferError</c> and the .NET API its own exception, without exceptions as control flow.
 /// </summary>
@@ -38,12 +38,14 @@ internal static unsafe class DLPackExport
             return Wrap(source, dataType, versioned, minorVersion.GetValueOrDefault(), isCopy: false, out refusal);
 
         // The copy engine works on buffers: a view of the source for the copy, then the copy's own memory.
-        if (!source.Owner.TryAcquire())
+        using var lease = source.Owner.TryLease();
+        if (lease is null)
         {
             refusal = Released;
             return 0;
         }
-        using var view = NdBuffer.CreateTrusted(source.Owner, source.Origin, source.Format, source.Layout, source.IsReadOnly);
+        // A DLPack format (checked above) is a plain scalar whose size is the layout's item size: the view is as the source's.
+        using var view = NdBuffer.DangerousFromPointer(source.Origin, source.Format, source.Layout, source.IsReadOnly);
         using var copied = view.ToContiguous(MemoryOrder.C);
         return Wrap(DLPackSource.Of(copied), dataType, versioned, minorVersion.GetValueOrDefault(), isCopy: true, out refusal); // the tensor holds the copy's owner
     }
@@ -54,18 +56,19 @@ internal static unsafe class DLPackExport
     {
         refusal = null;
         var managed = Allocate(source, dataType, versioned, minorVersion, isCopy);
-        // The origin was read before the holder is taken: it is valid once the owner is proven alive.
-        if (!source.Owner.TryAcquire())
+        // The origin was read before the lease is taken: it is valid once the owner is proven alive.
+        var lease = source.Owner.TryLease();
+        if (lease is null)
         {
             NativeMemory.Free(managed);
             refusal = Released;
             return 0;
         }
-        Activate(managed, versioned, source.Owner);
+        Activate(managed, versioned, lease);
         var capsule = CPython.PyCapsule_New(managed, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName, &DestroyCapsule);
         if (capsule == 0)
         {
-            DLPackTensorOwner.CallDeleter(managed, versioned); // releases the holder just taken
+            DLPackTensorOwner.CallDeleter(managed, versioned); // releases the lease just taken
             throw PythonErrors.FetchPending();
         }
         return capsule;
@@ -151,10 +154,10 @@ internal static unsafe class DLPackExport
         return block;
     }
 
-    // Gives the tensor its holder (already acquired on owner) and its deleter.
-    private static void Activate(void* managed, bool versioned, NdMemoryOwner owner)
+    // Gives the tensor its lease and its deleter.
+    private static void Activate(void* managed, bool versioned, NdMemoryLease lease)
     {
-        var handle = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(owner));
+        var handle = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(lease));
         if (versioned)
         {
             ((DLPackNative.DLManagedTensorVersioned*)managed)->manager_ctx = handle;
@@ -166,7 +169,6 @@ internal static unsafe class DLPackExport
             ((DLPackNative.DLManagedTensor*)managed)->deleter = &DeleteLegacy;
         }
         Interlocked.Increment(ref s_tensorsCreated);
-        MemoryDiagnostics.ExportStarted();
     }
 
     [UnmanagedCallersOnly]
@@ -175,18 +177,17 @@ internal static unsafe class DLPackExport
     [UnmanagedCallersOnly]
     private static void DeleteLegacy(DLPackNative.DLManagedTensor* self) => Delete(self, self->manager_ctx);
 
-    // Any thread, GIL or not: frees the block, then releases the holder (which may free the memory).
+    // Any thread, GIL or not: frees the block, then releases the lease (which may free the memory).
     private static void Delete(void* block, void* managerContext)
     {
         var handle = GCHandle.FromIntPtr((nint)managerContext);
-        var owner = (NdMemoryOwner)handle.Target!;
+        var lease = (NdMemoryLease)handle.Target!;
         handle.Free();
         NativeMemory.Free(block);
         Interlocked.Increment(ref s_deletersRun);
-        MemoryDiagnostics.ExportEnded();
         try
         {
-            owner.Release(); // a release that needs Python enters its own GIL scope, which takes the GIL back if a C caller released it
+            lease.Release(); // a release that needs Python enters its own GIL scope, which takes the GIL back if a C caller released it
         }
         catch (Exception exception)
         {

@@ -200,9 +200,9 @@ internal static unsafe class DLPackImport
             nint elementStride = 1;
             for (var i = rank - 1; i >= 0; i--)
             {
-                if (!StridedLayout.TryMultiply(elementStride, itemSize, out byteStrides[i]))
+                if (!TryMultiply(elementStride, itemSize, out byteStrides[i]))
                     ThrowHelper.ThrowArgument($"The DLPack tensor's implied stride of dimension {i} overflows.", paramName);
-                if (shape[i] != 0 && !StridedLayout.TryMultiply(elementStride, shape[i], out elementStride))
+                if (shape[i] != 0 && !TryMultiply(elementStride, shape[i], out elementStride))
                     ThrowHelper.ThrowArgument("The DLPack tensor's shape overflows.", paramName);
             }
         }
@@ -210,7 +210,7 @@ internal static unsafe class DLPackImport
         {
             for (var i = 0; i < rank; i++)
             {
-                if (!StridedLayout.TryMultiply((nint)tensor->strides[i], itemSize, out byteStrides[i])) // strides holds ndim entries
+                if (!TryMultiply((nint)tensor->strides[i], itemSize, out byteStrides[i])) // strides holds ndim entries
                     ThrowHelper.ThrowArgument($"The DLPack tensor's stride {tensor->strides[i]} (elements) of dimension {i} overflows in bytes.", paramName);
             }
         }
@@ -219,6 +219,13 @@ internal static unsafe class DLPackImport
 
         var layout = StridedLayout.CreateTrusted(shape, byteStrides, default, hasSuboffsets: false, itemSize);
         var origin = (byte*)tensor->data + tensor->byte_offset;
-        return NdBuffer.CreateTrusted(new DLPackTensorOwner(managed, versioned), origin, format, layout, readOnly);
+        return NdBuffer.DangerousFromOwner(new DLPackTensorOwner(managed, versioned), origin, format, layout, readOnly);
+    }
+
+    private static bool TryMultiply(nint left, nint right, out nint product)
+    {
+        var wide = (Int128)left * right;
+        product = (nint)wide;
+        return wide == product;
     }
 }

@@ -4,9 +4,9 @@ using System.Text;
 namespace NdBridge.Python;
 
 /// <summary>
-/// What one exported Python object knows about the memory it exports: one holder on the buffer's owner,
+/// What one exported Python object knows about the memory it exports: a lease on the buffer's memory,
 /// the buffer's description, and the native block its <c>Py_buffer</c>s point into. States are recycled
-/// (see <see cref="ExportTable"/>), so an export allocates no managed object and, usually, no native memory.
+/// (see <see cref="ExportTable"/>), so an export allocates only its lease and, usually, no native memory.
 /// </summary>
 /// <remarks>
 /// The native block, owned by the state and reused (grown when an export needs more):
@@ -30,8 +30,11 @@ internal sealed unsafe class ExportState
     private StridedLayout? _blockLayout;
     private BufferFormat? _blockFormat;
 
-    /// <summary>The owner this export holds one holder on.</summary>
-    internal NdMemoryOwner Owner { get; private set; } = null!;
+    /// <summary>The lease this export holds on the buffer's memory.</summary>
+    internal NdMemoryLease Lease { get; private set; } = null!;
+
+    /// <summary>The owner of the memory (a DLPack tensor takes a lease of its own on it).</summary>
+    internal NdMemoryOwner Owner => Lease.Owner;
 
     /// <summary>The element format.</summary>
     internal BufferFormat Format { get; private set; } = null!;
@@ -73,7 +76,7 @@ internal sealed unsafe class ExportState
     internal byte* FormatZ => _native + 3 * Rank * sizeof(nint);
 
     /// <summary>
-    /// Acquires one holder on <paramref name="buffer"/>'s owner and copies its description into the native block
+    /// Takes a lease on <paramref name="buffer"/>'s memory and copies its description into the native block
     /// (unless the block already holds that layout and format). If this throws, nothing is held.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
@@ -82,8 +85,7 @@ internal sealed unsafe class ExportState
         var origin = (byte*)buffer.DangerousGetPointer(); // throws ObjectDisposedException when disposed
         var layout = buffer.Layout;
         var format = buffer.Format.WithItemSize(layout.ItemSize); // the format every reader sizes as the item (qb: =qb)
-        if (!buffer.TryAcquireOwner())
-            ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
+        var lease = buffer.AcquireLease(); // ObjectDisposedException when disposed meanwhile
         if (!ReferenceEquals(layout, _blockLayout) || !ReferenceEquals(format, _blockFormat))
         {
             try
@@ -92,21 +94,20 @@ internal sealed unsafe class ExportState
             }
             catch
             {
-                buffer.Owner.Release();
+                lease.Release();
                 throw;
             }
         }
         // else: the block already describes this layout and format (the state's last export was of the same
         // buffer, or of one sharing its immutable layout and format): nothing to copy or compute again.
 
-        Owner = buffer.Owner;
+        Lease = lease;
         Format = format;
         Layout = layout;
         Origin = origin;
         IsReadOnly = buffer.IsReadOnly;
         ActiveViewCount = 0;
         _attached = true;
-        MemoryDiagnostics.ExportStarted();
     }
 
     // Copies the description into the native block (grown when needed) and computes what getbuffer asks.
@@ -144,7 +145,7 @@ internal sealed unsafe class ExportState
     }
 
     /// <summary>
-    /// Releases the holder (the memory itself when it was the last) and drops every reference to the buffer's
+    /// Releases the lease (the memory itself when it was the last holder) and drops every reference to the buffer's
     /// owner, so the state can serve another export (only the immutable layout and format the native block
     /// describes stay referenced). Once per <see cref="Attach"/>.
     /// </summary>
@@ -154,15 +155,14 @@ internal sealed unsafe class ExportState
         if (!_attached)
             return;
         _attached = false;
-        var owner = Owner;
-        Owner = null!;
+        var lease = Lease;
+        Lease = null!;
         Format = null!;
         Layout = null!;
         Origin = null;
         if (_capacityByteLength > KeptBlockByteLength)
             FreeNative();
-        MemoryDiagnostics.ExportEnded();
-        owner.Release();
+        lease.Release();
     }
 
     /// <summary>Frees the native block (the table does this for states it stops keeping).</summary>

@@ -7,7 +7,7 @@ namespace NdBridge.Python;
 /// </summary>
 /// <remarks>
 /// States of dead exports are kept for reuse (with their native blocks), up to <see cref="KeptFreeStates"/>:
-/// a handoff then allocates no managed object and no native memory.
+/// a handoff then allocates no native memory and one managed object (its <see cref="NdMemoryLease"/>).
 /// </remarks>
 internal static class ExportTable
 {

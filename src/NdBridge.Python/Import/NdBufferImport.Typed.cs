@@ -17,7 +17,7 @@ public static unsafe partial class NdBufferImport
         if (action is null)
             ThrowHelper.ThrowArgumentNull(nameof(action));
         using var buffer = ImportTyped<T>(source, writable: true);
-        action(buffer.AsScopedStridedSpan<T>());
+        action(buffer.DangerousAsScopedStridedSpan<T>());
     }
 
     /// <summary>
@@ -33,7 +33,7 @@ public static unsafe partial class NdBufferImport
         if (function is null)
             ThrowHelper.ThrowArgumentNull(nameof(function));
         using var buffer = ImportTyped<T>(source, writable: true);
-        return function(buffer.AsScopedStridedSpan<T>());
+        return function(buffer.DangerousAsScopedStridedSpan<T>());
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static unsafe partial class NdBufferImport
         if (action is null)
             ThrowHelper.ThrowArgumentNull(nameof(action));
         using var buffer = ImportTyped<T>(source, writable: false);
-        action(buffer.AsScopedReadOnlyStridedSpan<T>());
+        action(buffer.DangerousAsScopedReadOnlyStridedSpan<T>());
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public static unsafe partial class NdBufferImport
         if (function is null)
             ThrowHelper.ThrowArgumentNull(nameof(function));
         using var buffer = ImportTyped<T>(source, writable: false);
-        return function(buffer.AsScopedReadOnlyStridedSpan<T>());
+        return function(buffer.DangerousAsScopedReadOnlyStridedSpan<T>());
     }
 
     /// <summary>Imports and checks that a typed view of <typeparamref name="T"/> will be granted, or releases and throws.</summary>
@@ -91,17 +91,17 @@ public static unsafe partial class NdBufferImport
     private static string? TypedViewRefusal<T>(NdBuffer buffer, PythonObject source, bool writable) where T : unmanaged
     {
         var format = buffer.Format;
-        var asked = ElementType<T>.Name;
+        var asked = CSharpName(typeof(T));
         string TypeName()
         {
             using var gil = PythonGil.Acquire();
             using var borrow = new Borrow(source);
             return PythonTypeNames.Of(borrow.Reference);
         }
-        if (!format.Describes<T>() || buffer.ItemSize != ElementType<T>.Size)
+        if (!format.Describes<T>() || buffer.ItemSize != sizeof(T))
         {
             var items = $"{format.Describe()} array (a {TypeName()} with format '{format}', item size {buffer.ItemSize})";
-            if (format.DescribesIgnoringByteOrder<T>() && buffer.ItemSize == ElementType<T>.Size)
+            if (format.DescribesIgnoringByteOrder<T>() && buffer.ItemSize == sizeof(T))
             {
                 var order = format.ByteOrder == ByteOrder.BigEndian ? "big-endian" : "non-native byte order";
                 return $"{items}, asked for {asked}: {order}: use the byte-order copy (NdBuffer.ToContiguous with a native-order format) or convert in Python (a.astype('={format.ToTypestr()[1..]}'))";
@@ -112,4 +112,12 @@ public static unsafe partial class NdBufferImport
             return null;
         return $"{format.Describe()} array (a {TypeName()}): {reason}";
     }
+
+    // The C# keyword of an element type, as the core's typed-view refusals name it.
+    private static string CSharpName(Type type) =>
+        type == typeof(bool) ? "bool" : type == typeof(byte) ? "byte" : type == typeof(sbyte) ? "sbyte"
+        : type == typeof(short) ? "short" : type == typeof(ushort) ? "ushort" : type == typeof(int) ? "int"
+        : type == typeof(uint) ? "uint" : type == typeof(long) ? "long" : type == typeof(ulong) ? "ulong"
+        : type == typeof(nint) ? "nint" : type == typeof(nuint) ? "nuint" : type == typeof(float) ? "float"
+        : type == typeof(double) ? "double" : type == typeof(char) ? "char" : type.Name;
 }

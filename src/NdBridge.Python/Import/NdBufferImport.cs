@@ -158,14 +158,13 @@ public static unsafe partial class NdBufferImport
             if (format.ContainsObjects)
                 ThrowHelper.ThrowImportObjects(paramName, PythonTypeNames.Of(describedObject), format);
             owner = PythonBufferOwner.TakeOver(holding);
-            return NdBuffer.CreateTrusted(owner, origin, format, layout, readOnly);
+            return NdBuffer.DangerousFromOwner(owner, origin, format, layout, readOnly);
         }
         catch
         {
             if (owner is null)
                 PythonBufferOwner.FreeUnowned(holding);
-            else
-                owner.Release();
+            // else: DangerousFromOwner released the owner's holder before it threw.
             throw;
         }
     }
@@ -251,24 +250,14 @@ public static unsafe partial class NdBufferImport
         var itemSize = view->itemsize;
         if (format.ItemSize == itemSize || format.NumPyItemSize == itemSize)
             return format;
-        var alignment = 1;
-        foreach (var run in format.ScalarRuns)
-        {
-            if (run.Kind != ScalarKind.Padding)
-                alignment = Math.Max(alignment, BufferFormat.NaturalAlignment(run.Kind, run.ByteSize));
-        }
-        var padded = (format.ItemSize + alignment - 1) / alignment * alignment;
+        var padded = format.PaddedItemSize;
         nint fieldsEnd = 0;
         foreach (var field in format.Fields)
             fieldsEnd = Math.Max(fieldsEnd, field.ByteOffset + field.Format.NumPyItemSize);
         if (format.Kind == BufferFormatKind.Record && (itemSize == padded || (itemSize >= fieldsEnd && itemSize < format.ItemSize)))
             return format.WithItemSize(itemSize);
         var sent = view->format is null ? "B" : System.Text.Encoding.Latin1.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(view->format));
-        throw new ArgumentException(
-            $"A {PythonTypeNames.Of(source)} object exports items of {itemSize} bytes in format '{sent}' ({format.Describe()}), whose " +
-            $"fields end at byte {fieldsEnd} and whose size is {format.ItemSize} bytes ({format.NumPyItemSize} for NumPy, {padded} with " +
-            "C's trailing alignment padding): the format does not describe the items. Have the exporter write a format whose " +
-            "fields fit its itemsize (or import the bytes with a format of your own: NdBuffer.DangerousFromPointer).", paramName);
+        return ThrowHelper.ThrowImportItemSize(paramName, PythonTypeNames.Of(source), sent, format, itemSize, fieldsEnd, padded);
     }
 
     /// <summary>

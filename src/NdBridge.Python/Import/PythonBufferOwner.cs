@@ -22,9 +22,14 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
         public nint HeldObject;
     }
 
+    private static long s_liveHoldings;
+
     private readonly Holding* _holding;
 
     private PythonBufferOwner(Holding* holding) => _holding = holding;
+
+    /// <summary>Holdings allocated and not yet freed (an import's native block; for leak tests).</summary>
+    internal static long LiveHoldingCount => Interlocked.Read(ref s_liveHoldings);
 
     /// <summary>The view this owner holds.</summary>
     internal CPython.Py_buffer* View => &_holding->View;
@@ -33,7 +38,7 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
     internal static Holding* AllocateHolding()
     {
         var holding = (Holding*)NativeMemory.AllocZeroed((nuint)sizeof(Holding));
-        MemoryDiagnostics.NativeAllocated();
+        Interlocked.Increment(ref s_liveHoldings);
         return holding;
     }
 
@@ -62,6 +67,6 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
             CPython.PyBuffer_Release(&holding->View); // calls the exporter's releasebuffer, then decrefs view.obj
         CPython.Py_DecRef(holding->HeldObject); // NULL is allowed
         NativeMemory.Free(holding);
-        MemoryDiagnostics.NativeFreed();
+        Interlocked.Decrement(ref s_liveHoldings);
     }
 }

@@ -8,7 +8,7 @@ public sealed unsafe partial class NdBuffer
     /// Copies every element into <paramref name="destination"/>, which has the same shape and holds the same
     /// scalars at the same offsets (field names may differ). Scalars whose byte order differs are reversed on the
     /// way (big-endian records to native and back). Overlapping memory is copied as if through a temporary
-    /// (<c>memmove</c>); indirect (suboffset) buffers are followed pointer by pointer. Never takes the GIL.
+    /// (<c>memmove</c>); indirect (suboffset) buffers are followed pointer by pointer.
     /// </summary>
     /// <param name="destination">A writable buffer of the same shape and item layout.</param>
     public void CopyTo(NdBuffer destination)

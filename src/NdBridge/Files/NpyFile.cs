@@ -7,7 +7,7 @@ namespace NdBridge;
 /// the mapping, shared with every process that maps the file — <c>np.load(path, mmap_mode='r+')</c>,
 /// <c>np.lib.format.open_memmap</c> or another <see cref="NpyFile"/>. Opening reads only the header: it takes the same
 /// time for a kilobyte and for a terabyte. The mapping is unmapped when the last of this object, its buffer's views and
-/// their exports to Python is released.
+/// the leases their exports hold is released.
 /// </summary>
 /// <remarks>
 /// Writes through the buffer are visible at once to every process mapping the file (one page cache);

@@ -35,6 +35,26 @@ public sealed partial class BufferFormat
         return resized;
     }
 
+    /// <summary>
+    /// The size C gives a struct of the item's scalars: <see cref="ItemSize"/> rounded up to the largest natural
+    /// alignment of its scalars (padding bytes excluded), as a C compiler or <c>ctypes</c> pads the struct's end
+    /// (<c>T{d:a:b:b:}</c> is 9 bytes by <c>struct.calcsize</c>, 16 in C). A producer whose item size is this one
+    /// describes such a struct; <see cref="WithItemSize"/> makes the format say so.
+    /// </summary>
+    public nint PaddedItemSize
+    {
+        get
+        {
+            nint alignment = 1;
+            foreach (var run in ScalarRuns)
+            {
+                if (run.Kind != ScalarKind.Padding)
+                    alignment = Math.Max(alignment, NaturalAlignment(run.Kind, run.ByteSize));
+            }
+            return checked((ItemSize + alignment - 1) / alignment * alignment);
+        }
+    }
+
     /// <summary>The end of a record's last field (a nested value counted at its NumPy size); for other formats, the NumPy size.</summary>
     internal nint FieldsEnd
     {

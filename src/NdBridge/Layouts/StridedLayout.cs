@@ -159,10 +159,17 @@ public sealed partial class StridedLayout : IEquatable<StridedLayout>
     }
 
     /// <summary>
-    /// Creates a layout received from a trusted producer (a <c>Py_buffer</c>): checked only for
-    /// overflow, item size 0 allowed, suboffsets kept as given (null means none).
+    /// Creates a layout as a foreign producer described it (a <c>Py_buffer</c>, a DLPack tensor): checked for rank,
+    /// lengths and overflow as the constructors are, but an item size of 0 is allowed (zero-sized items exist) and
+    /// suboffsets are present exactly when <paramref name="hasSuboffsets"/> says (a rank-0 layout may carry them,
+    /// and all-negative suboffsets still make the layout non-contiguous, as CPython reads them).
     /// </summary>
-    internal static StridedLayout CreateTrusted(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides, ReadOnlySpan<nint> suboffsets, bool hasSuboffsets, nint itemSize) =>
+    /// <param name="shape">The length of each dimension; at most <see cref="MaxRank"/> of them, none negative.</param>
+    /// <param name="byteStrides">The signed distance in bytes between neighbours along each dimension.</param>
+    /// <param name="suboffsets">One per dimension when <paramref name="hasSuboffsets"/>; ignored otherwise.</param>
+    /// <param name="hasSuboffsets">Whether the producer gave suboffsets (<c>suboffsets != NULL</c>).</param>
+    /// <param name="itemSize">The size of one element in bytes, 0 or more.</param>
+    public static StridedLayout CreateTrusted(ReadOnlySpan<nint> shape, ReadOnlySpan<nint> byteStrides, ReadOnlySpan<nint> suboffsets, bool hasSuboffsets, nint itemSize) =>
         new(shape.ToArray(), byteStrides.ToArray(), hasSuboffsets ? suboffsets.ToArray() : null, itemSize, trusted: true, nameof(byteStrides));
 
     /// <summary>Creates a layout from arrays this class owns; validates them as the public constructors do.</summary>
@@ -380,7 +387,12 @@ public sealed partial class StridedLayout : IEquatable<StridedLayout>
         return text.Append(" itemSize ").Append(ItemSize).ToString();
     }
 
-    internal static string FormatTuple(ReadOnlySpan<nint> values)
+    /// <summary>
+    /// Writes lengths, byte strides or suboffsets as a tuple, the way NdBridge's messages and <see cref="ToString"/> do:
+    /// <c>(2, 3)</c>, <c>(5,)</c>, <c>()</c>. For a bridge's own messages about layouts.
+    /// </summary>
+    /// <param name="values">The values, one per dimension.</param>
+    public static string FormatTuple(ReadOnlySpan<nint> values)
     {
         var text = new StringBuilder("(");
         for (var i = 0; i < values.Length; i++)

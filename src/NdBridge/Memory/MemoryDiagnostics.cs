@@ -2,7 +2,7 @@ namespace NdBridge;
 
 /// <summary>
 /// Process-wide counts of what NdBridge keeps alive: owners whose memory is not yet released,
-/// holders on them, pins of managed memory, native allocations and exports to Python. For diagnostics and tests; the
+/// holders on them, pins of managed memory, native allocations and leases held by exports. For diagnostics and tests; the
 /// values move while other threads work, so compare differences from a quiet point, not exact values.
 /// </summary>
 public static class MemoryDiagnostics
@@ -26,16 +26,19 @@ public static class MemoryDiagnostics
     /// <summary>Native allocations made by NdBridge and not yet freed.</summary>
     public static long LiveNativeAllocationCount => Interlocked.Read(ref s_liveNativeAllocations);
 
-    /// <summary>Exports to Python (buffer-protocol objects, NumPy arrays, DLPack capsules) still holding .NET memory.</summary>
+    /// <summary>
+    /// <see cref="NdMemoryLease"/>s not yet released: each export of .NET memory to a foreign consumer (a Python
+    /// buffer-protocol object, a DLPack capsule) holds one.
+    /// </summary>
     public static long LiveExportCount => Interlocked.Read(ref s_liveExports);
 
     /// <summary>Memory-mapped <c>.npy</c> files and shared-memory segments (<see cref="NpyFile"/>, <see cref="NpySharedMemory"/>) not yet unmapped.</summary>
     public static long LiveMappingCount => Interlocked.Read(ref s_liveMappings);
 
-    /// <summary>NdBridge.Python calls this when an export has acquired its holder.</summary>
+    /// <summary>A lease has acquired its holder.</summary>
     internal static void ExportStarted() => Interlocked.Increment(ref s_liveExports);
 
-    /// <summary>NdBridge.Python calls this when an export has released its holder, on whatever thread.</summary>
+    /// <summary>A lease has released its holder, on whatever thread.</summary>
     internal static void ExportEnded() => Interlocked.Decrement(ref s_liveExports);
 
     internal static void OwnerCreated()

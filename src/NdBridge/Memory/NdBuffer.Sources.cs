@@ -201,9 +201,36 @@ public sealed unsafe partial class NdBuffer
     }
 
     /// <summary>
-    /// Wraps memory whose owner the caller created (NdBridge.Python's <c>Py_buffer</c> holder): the buffer
-    /// takes over the owner's initial holder. The layout is trusted (its producer answers for it); the item
-    /// size is the layout's, which may exceed the format's struct size by alignment padding.
+    /// Views foreign memory whose owner the caller created (a subclass of <see cref="NdMemoryOwner"/> holding a
+    /// <c>Py_buffer</c>, a DLPack tensor, an Arrow buffer): the buffer takes over the holder the owner was born with,
+    /// so the owner's <see cref="NdMemoryOwner.ReleaseMemory"/> runs when this buffer and everything viewing it let go.
+    /// Nothing is checked beyond the arguments' presence: the layout (suboffsets included) and the address are the
+    /// producer's promise, and the item size is the layout's, which may exceed the format's by alignment padding.
+    /// </summary>
+    /// <param name="owner">A new owner, never given to another buffer.</param>
+    /// <param name="origin">The address of element [0, ..., 0].</param>
+    /// <param name="format">The format of the elements.</param>
+    /// <param name="layout">The layout, as the producer described it (see <see cref="StridedLayout.CreateTrusted"/>).</param>
+    /// <param name="readOnly">Whether writes are refused.</param>
+    /// <exception cref="ArgumentNullException">An argument is null; the owner's holder was released (its memory with it).</exception>
+    /// <exception cref="InvalidOperationException">The owner's first holder was already taken over by another buffer; nothing was released.</exception>
+    public static NdBuffer DangerousFromOwner(NdMemoryOwner owner, void* origin, BufferFormat format, StridedLayout layout, bool readOnly = false)
+    {
+        if (owner is null)
+            ThrowHelper.ThrowArgumentNull(nameof(owner));
+        if (!owner.TryAdopt())
+            ThrowHelper.ThrowInvalidOperation("This owner's first holder was already taken over by a buffer: create one owner per foreign memory, and view it again through that buffer.");
+        if (format is null || layout is null)
+        {
+            owner.Release();
+            ThrowHelper.ThrowArgumentNull(format is null ? nameof(format) : nameof(layout));
+        }
+        return CreateTrusted(owner, origin, format, layout, readOnly);
+    }
+
+    /// <summary>
+    /// Wraps memory whose owner the caller created: the buffer takes over the owner's initial holder, unchecked
+    /// (<see cref="DangerousFromOwner"/> is the public, checked-once entry).
     /// </summary>
     internal static NdBuffer CreateTrusted(NdMemoryOwner owner, void* origin, BufferFormat format, StridedLayout layout, bool readOnly) =>
         new(owner, (byte*)origin, null, 0, format, layout, readOnly);

@@ -32,18 +32,22 @@ public sealed unsafe partial class NdBuffer
     }
 
     /// <summary>
-    /// A writable typed view for a caller that disposes this buffer itself only after the span's last use (the
-    /// span cannot escape the caller): <see cref="Dispose"/> stays deterministic.
+    /// A writable typed view, granted as <see cref="AsStridedSpan{T}"/> grants it, for a caller that disposes this
+    /// buffer itself and only after the span's last use (a method that imports, runs a callback on the span and
+    /// disposes): unlike <see cref="AsStridedSpan{T}"/>, <see cref="Dispose"/> then still releases the memory at once.
+    /// Unchecked: a use of the span after <see cref="Dispose"/> reads freed memory.
     /// </summary>
-    internal StridedSpan<T> AsScopedStridedSpan<T>() where T : unmanaged
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    public StridedSpan<T> DangerousAsScopedStridedSpan<T>() where T : unmanaged
     {
         if (!CanViewAs<T>(writable: true, out var reason))
             ThrowHelper.ThrowTypedViewRefused(reason);
         return new StridedSpan<T>(ref Unsafe.AsRef<T>(_origin), Layout, this);
     }
 
-    /// <summary>The read-only twin of <see cref="AsScopedStridedSpan{T}"/>.</summary>
-    internal ReadOnlyStridedSpan<T> AsScopedReadOnlyStridedSpan<T>() where T : unmanaged
+    /// <summary>The read-only twin of <see cref="DangerousAsScopedStridedSpan{T}"/>: granted as <see cref="AsReadOnlyStridedSpan{T}"/> grants it; unchecked after <see cref="Dispose"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    public ReadOnlyStridedSpan<T> DangerousAsScopedReadOnlyStridedSpan<T>() where T : unmanaged
     {
         if (!CanViewAs<T>(writable: false, out var reason))
             ThrowHelper.ThrowTypedViewRefused(reason);

@@ -4,8 +4,8 @@ namespace NdBridge;
 /// N-dimensional typed memory: the .NET counterpart of CPython's <c>Py_buffer</c>. It knows the address
 /// of element [0, ..., 0], the <see cref="Format"/> of the elements, their <see cref="Layout"/>, whether
 /// the memory may be written, and holds the memory's owner alive until disposed. Views made from it
-/// (slices, transposes, reshapes, exports to Python) are buffers of their own sharing the owner: the memory
-/// is unpinned or freed once, when the last of them is released.
+/// (slices, transposes, reshapes) are buffers of their own sharing the owner, and exports to other runtimes hold
+/// leases on it (<see cref="AcquireLease"/>): the memory is unpinned or freed once, when the last of them is released.
 /// </summary>
 /// <remarks>
 /// <para>Dispose buffers you create; an undisposed buffer's hold is released by its finalizer (a safety net that
@@ -77,12 +77,15 @@ public sealed unsafe partial class NdBuffer : IDisposable
 
     /// <summary>
     /// Whether the memory's bounds are known, so the layout was proven inside them. False for memory
-    /// imported from Python and for <see cref="DangerousFromPointer"/>: their layout is trusted.
+    /// a bridge imports (<see cref="DangerousFromOwner"/>) and for <see cref="DangerousFromPointer"/>: their layout is trusted.
     /// </summary>
     public bool HasKnownExtent => _extentStart is not null;
 
-    /// <summary>The owner of the memory; exports acquire their own holder on it.</summary>
-    internal NdMemoryOwner Owner => _owner;
+    /// <summary>
+    /// The owner of the memory, shared by this buffer, its views and the leases taken on it; its
+    /// <see cref="NdMemoryOwner.HolderCount"/> counts them.
+    /// </summary>
+    public NdMemoryOwner Owner => _owner;
 
     /// <summary>The start of the known extent (null when trusted).</summary>
     internal byte* ExtentStart => _extentStart;
@@ -100,8 +103,20 @@ public sealed unsafe partial class NdBuffer : IDisposable
         return _origin;
     }
 
-    /// <summary>Adds a holder on the memory for something that outlives this object (a Python export); false once released.</summary>
+    /// <summary>Adds a holder on the memory for something that outlives this object (an export); false once released.</summary>
     internal bool TryAcquireOwner() => !IsDisposed && _owner.TryAcquire();
+
+    /// <summary>
+    /// A lease keeping this buffer's memory alive for a consumer that outlives this object (an export to another
+    /// runtime), until the lease is released. Disposing this buffer afterwards does not free the memory.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    public NdMemoryLease AcquireLease()
+    {
+        if (!TryAcquireOwner())
+            ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
+        return new NdMemoryLease(_owner);
+    }
 
     /// <summary>
     /// Releases this buffer's hold on the memory; the memory stays while other buffers, views, run enumerations or

@@ -35,6 +35,7 @@ public sealed unsafe class ImportLifetimeTests(ITestOutputHelper output)
             }
         }
         var nativeBaseline = MemoryDiagnostics.LiveNativeAllocationCount;
+        var holdingBaseline = PythonBufferOwner.LiveHoldingCount;
         var dependentsBaseline = PythonRuntime.LiveObjectCount;
 
         RunCycles(array, bytes, holder, WarmCycles);
@@ -44,6 +45,7 @@ public sealed unsafe class ImportLifetimeTests(ITestOutputHelper output)
 
         output.WriteLine($"sys.getallocatedblocks(): {blocksAtWarm} after {WarmCycles:N0} cycles, {blocksAtEnd} after {TotalCycles:N0} (growth {blocksAtEnd - blocksAtWarm})");
         Assert.Equal(nativeBaseline, MemoryDiagnostics.LiveNativeAllocationCount);
+        Assert.Equal(holdingBaseline, PythonBufferOwner.LiveHoldingCount);
         Assert.Equal(dependentsBaseline, PythonRuntime.LiveObjectCount);
         // Bounded far below one block per cycle: a leak of anything per import would add 90,000. What remains (0 to ~200
         // blocks, varying run to run) follows the GIL entries, not the imports: each import and release outside a scope

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NdBridge.Tests.Support;
 
 namespace NdBridge.Tests.Copying;
 
@@ -9,18 +10,6 @@ namespace NdBridge.Tests.Copying;
 /// </summary>
 public sealed unsafe class RunLeaseTests
 {
-    private sealed class CountingOwner : NdMemoryOwner
-    {
-        public int Releases;
-        public bool? OnFinalizerThread;
-
-        protected override void ReleaseMemory(bool onFinalizerThread)
-        {
-            Interlocked.Increment(ref Releases);
-            OnFinalizerThread = onFinalizerThread;
-        }
-    }
-
     private static NdBuffer Trusted(CountingOwner owner, double* memory, nint[] shape, bool readOnly = false) =>
         NdBuffer.CreateTrusted(owner, memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous(shape, 8), readOnly);
 

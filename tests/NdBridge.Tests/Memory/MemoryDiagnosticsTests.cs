@@ -64,21 +64,26 @@ public sealed class MemoryDiagnosticsTests
     }
 
     [Fact]
-    public void ExportsAreCountedWhereNdBridgePythonReportsThem()
+    public void ExportsAreCountedByTheirLeases()
     {
         var exports = MemoryDiagnostics.LiveExportCount;
+        var holders = MemoryDiagnostics.LiveHolderCount;
         using var buffer = NdBuffer.FromArray(new byte[4]);
-        Assert.True(buffer.TryAcquireOwner());
-        MemoryDiagnostics.ExportStarted();
-        Assert.Equal(exports + 1, MemoryDiagnostics.LiveExportCount);
+        var lease = buffer.AcquireLease();
+        var another = buffer.Owner.TryLease()!;
+        Assert.Equal(exports + 2, MemoryDiagnostics.LiveExportCount);
+        Assert.Equal(holders + 3, MemoryDiagnostics.LiveHolderCount);
         var releaser = new Thread(() =>
         {
-            buffer.Owner.Release();
-            MemoryDiagnostics.ExportEnded();
+            lease.Release();
+            lease.Release(); // once only
         });
         releaser.Start();
         releaser.Join();
+        Assert.Equal(exports + 1, MemoryDiagnostics.LiveExportCount);
+        another.Dispose();
         Assert.Equal(exports, MemoryDiagnostics.LiveExportCount);
+        Assert.Equal(holders + 1, MemoryDiagnostics.LiveHolderCount);
         Assert.Equal(1, buffer.Owner.HolderCount);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NdBridge.Tests.Support;
 
 namespace NdBridge.Tests.Memory;
 
@@ -8,18 +9,6 @@ namespace NdBridge.Tests.Memory;
 /// </summary>
 public sealed unsafe class TrustedBufferTests
 {
-    private sealed class RecordingOwner : NdMemoryOwner
-    {
-        public int Releases;
-        public bool? OnFinalizerThread;
-
-        protected override void ReleaseMemory(bool onFinalizerThread)
-        {
-            Interlocked.Increment(ref Releases);
-            OnFinalizerThread = onFinalizerThread;
-        }
-    }
-
     [Fact]
     public void TrustedLayoutsAreCheckedOnlyForOverflow()
     {
@@ -40,7 +29,7 @@ public sealed unsafe class TrustedBufferTests
     public void DisposingReleasesOnTheCallingThread()
     {
         var memory = (double*)NativeMemory.Alloc(4 * sizeof(double));
-        var owner = new RecordingOwner();
+        var owner = new CountingOwner();
         var buffer = NdBuffer.CreateTrusted(owner, memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], 8), readOnly: false);
         Assert.False(buffer.HasKnownExtent);
         var view = buffer.Slice(0, null, null, -2);
@@ -58,7 +47,7 @@ public sealed unsafe class TrustedBufferTests
     [Fact]
     public void TheFinalizerReleasesAndSaysSo()
     {
-        var owner = new RecordingOwner();
+        var owner = new CountingOwner();
         CreateAndDrop(owner);
         for (var attempt = 0; attempt < 10 && Volatile.Read(ref owner.Releases) == 0; attempt++)
         {
@@ -73,7 +62,7 @@ public sealed unsafe class TrustedBufferTests
     public void DisposeAfterASpanLeavesTheReleaseToTheFinalizerOnceNoSpanReachesTheBuffer()
     {
         var memory = (double*)NativeMemory.Alloc(4 * sizeof(double));
-        var owner = new RecordingOwner();
+        var owner = new CountingOwner();
         var buffer = NdBuffer.CreateTrusted(owner, memory, BufferFormat.Of<double>(), StridedLayout.CreateContiguous([4], 8), readOnly: false);
         WriteThroughASpanThenDispose(buffer);
         Assert.True(buffer.IsDisposed);
@@ -101,7 +90,7 @@ public sealed unsafe class TrustedBufferTests
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void CreateAndDrop(RecordingOwner owner)
+    private static void CreateAndDrop(CountingOwner owner)
     {
         var buffer = NdBuffer.CreateTrusted(owner, (void*)0x1000, BufferFormat.UnsignedBytes, StridedLayout.CreateContiguous([8], 1), readOnly: true);
         _ = buffer.Transpose();

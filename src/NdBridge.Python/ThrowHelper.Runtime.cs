@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace NdBridge;
+namespace NdBridge.Python;
 
 internal static partial class ThrowHelper
 {

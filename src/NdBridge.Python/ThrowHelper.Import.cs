@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace NdBridge;
+namespace NdBridge.Python;
 
-// Refusals of NdBridge.Python's import (a Python object viewed as an NdBuffer); each names the object's type.
+// Refusals of the import (a Python object viewed as an NdBuffer); each names the object's type.
 internal static partial class ThrowHelper
 {
     [DoesNotReturn]
@@ -23,11 +23,12 @@ internal static partial class ThrowHelper
         throw new NotSupportedException($"A {typeName} object exports the format '{inner.Format}', which NdBridge cannot read: {inner.Message}", inner);
 
     [DoesNotReturn]
-    public static void ThrowImportItemSize(string paramName, string typeName, BufferFormat format, nint itemSize, nint paddedItemSize) =>
+    public static BufferFormat ThrowImportItemSize(string paramName, string typeName, string sent, BufferFormat format, nint itemSize, nint fieldsEnd, nint paddedItemSize) =>
         throw new ArgumentException(
-            $"A {typeName} object exports items of {itemSize} bytes in format '{format}' ({format.Describe()}), whose size is " +
-            $"{format.ItemSize} bytes ({format.NumPyItemSize} for NumPy, {paddedItemSize} with C's trailing alignment padding): " +
-            "the format does not describe the items.", paramName);
+            $"A {typeName} object exports items of {itemSize} bytes in format '{sent}' ({format.Describe()}), whose " +
+            $"fields end at byte {fieldsEnd} and whose size is {format.ItemSize} bytes ({format.NumPyItemSize} for NumPy, {paddedItemSize} with " +
+            "C's trailing alignment padding): the format does not describe the items. Have the exporter write a format whose " +
+            "fields fit its itemsize (or import the bytes with a format of your own: NdBuffer.DangerousFromPointer).", paramName);
 
     [DoesNotReturn]
     public static void ThrowImportObjects(string paramName, string typeName, BufferFormat format) =>
