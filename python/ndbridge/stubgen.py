@@ -64,7 +64,7 @@ def _class(cls: dict) -> str:
                                  name="__init__", returns="None"))
     by_name: dict[str, list[dict]] = {}
     for method in cls.get("methods", []):
-        by_name.setdefault(method["name"], []).append(method)
+        by_name.setdefault(method["name"], []).append(_indexer(method))
     for name, overloads in by_name.items():
         for method in overloads:
             decorators = (("staticmethod",) if method.get("static") else ()) + \
@@ -88,6 +88,18 @@ def _class(cls: dict) -> str:
                        " dl_device: tuple[int, int] | None = ..., copy: bool | None = ...) -> typing.Any: ...\n")
         members.append("    def __dlpack_device__(self) -> tuple[int, int]: ...\n")
     return text + ("\n".join(members) if members else "    ...\n")
+
+
+def _indexer(method: dict) -> dict:
+    """``m[i, j]`` passes one tuple: an indexer's key parameters become ``key: tuple[...]`` (a setter keeps its value)."""
+    if method["name"] not in ("__getitem__", "__setitem__"):
+        return method
+    parameters = method["parameters"]
+    keys, rest = (parameters[:-1], parameters[-1:]) if method["name"] == "__setitem__" else (parameters, [])
+    if len(keys) < 2:
+        return method
+    key = {"name": "key", "annotation": f"tuple[{', '.join(p['annotation'] for p in keys)}]", "has_default": False}
+    return dict(method, parameters=[key, *rest])
 
 
 def render_module(module: dict, source: str) -> str:

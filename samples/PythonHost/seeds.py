@@ -60,7 +60,8 @@ print("\nA C# matrix type: eigenish.Matrix exports its own memory")
 mat = eigenish.Matrix(2, 3)
 view = np.asarray(mat)
 view[:] = np.arange(6.0).reshape(2, 3)  # filled in place from Python
-check("np.asarray(Matrix) shares the matrix's memory", view.ctypes.data == mat.__array_interface__["data"][0])
+check("np.asarray(Matrix) shares the matrix's memory", view.ctypes.data == mat.address == mat.__array_interface__["data"][0])
+check(f"strides {view.strides} == (8, 32): stored column-major, columns 4 doubles apart", view.strides == (8, 32))
 check("C# Sum() reads what Python wrote", mat.sum() == view.sum())
 try:
     mat.resize(3, 3)

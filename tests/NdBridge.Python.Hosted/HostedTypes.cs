@@ -33,6 +33,8 @@ public sealed class Matrix : IPythonBufferSource, IDisposable
 
     public int Columns => (int)_storage.Shape[1];
 
+    /// <summary>A free-form name for the matrix.</summary>
+    /// <value>Empty until set.</value>
     public string Label { get; set; } = "";
 
     public double Scale { get; set; } = 1.0;
@@ -45,6 +47,8 @@ public sealed class Matrix : IPythonBufferSource, IDisposable
         set => _storage.AsStridedSpan<double>()[Check(row, Rows), Check(column, Columns)] = value;
     }
 
+    /// <summary>Sets every element to <paramref name="value"/>; <see cref="Sum"/> then reads it.</summary>
+    /// <param name="value">The value every element gets.</param>
     public void Fill(double value)
     {
         foreach (var run in _storage.EnumerateRuns<double>())

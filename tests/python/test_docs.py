@@ -123,3 +123,15 @@ print(repr(ndtest.add.__doc__.split(chr(10))[0]), ndtest.__doc__.startswith("NdB
 """)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "'Parameters' True"
+
+
+def test_types_methods_and_properties_show_their_xml_documentation(ndtest):
+    assert ndtest.Matrix.__doc__.startswith("A matrix in native memory (seed 000) whose storage Python views without a copy.")
+    fill = help_text(ndtest.Matrix.fill)
+    assert "Sets every element to value; ndtest.Matrix.sum then reads it." in fill  # the cref named as Python knows it
+    assert re.search(r"value : float\n +The value every element gets\.\n", fill), fill
+    assert list(inspect.signature(ndtest.Matrix.fill).parameters) == ["self", "value"]
+    label = ndtest.Matrix.label.__doc__
+    assert label.startswith("str\n\nA free-form name for the matrix.\n\nEmpty until set.")
+    assert ndtest.Matrix.rows.__doc__.startswith("int (read-only)")
+    assert str(inspect.signature(ndtest.Point)) == "(x, y)"  # one constructor: the type's text signature

@@ -15,6 +15,6 @@ def test_seeds_sample_runs_and_checks_pass():
     result = subprocess.run([sys.executable, str(REPO / "samples" / "PythonHost" / "seeds.py")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("[ok]") == 11 and "FAILED" not in result.stdout
+    assert result.stdout.count("[ok]") == 12 and "FAILED" not in result.stdout
     assert "strides (8, 32) == (8, 32)" in result.stdout
     assert result.stdout.rstrip().endswith("all checks passed")

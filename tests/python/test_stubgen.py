@@ -72,7 +72,7 @@ def test_one_stub_per_module_with_numpy_typing(stubs, ndtest):
     assert signature("negate") == ([("value", "bool")], [], "bool")
     assert signature("counts")[2] == "dict[str, int]" and signature("range")[2] == "list[int]"
     # every function of the module, with the docstring help() shows
-    assert sorted(defs) == sorted(n for n in dir(ndtest) if callable(getattr(ndtest, n)))
+    assert sorted(defs) == sorted(n for n in dir(ndtest) if callable(getattr(ndtest, n)) and not isinstance(getattr(ndtest, n), type))
     for name, node in defs.items():
         assert ast.get_docstring(node) == inspect.cleandoc(getattr(ndtest, name).__doc__), name
     extra, _ = functions(stubs / "ndtest" / "extra.pyi")
@@ -136,54 +136,100 @@ def test_mypy_reports_misuse(tmp_path, stubs, mypy_cache):
     assert len(errors) == 5, errors  # nothing else: ndbridge itself type-checks
 
 
+def classes(path):
+    tree = ast.parse(path.read_text())
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def members(cls):
+    """name -> [(decorators, parameters with annotations, returns)] of one class stub."""
+    found = {}
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef):
+            found.setdefault(node.name, []).append((
+                [ast.unparse(d) for d in node.decorator_list],
+                [(a.arg, ast.unparse(a.annotation) if a.annotation else None) for a in node.args.posonlyargs + node.args.args],
+                ast.unparse(node.returns)))
+    return found
+
+
+def test_types_become_class_stubs(stubs, ndtest):
+    """Every [PythonClass] of the module is a class in its stub: overloaded __init__, methods, static methods,
+    properties (read-only or not), tuple-keyed indexers, close/with, the buffer protocol and DLPack; the docstrings are
+    help()'s."""
+    found = classes(stubs / "ndtest" / "__init__.pyi")
+    assert sorted(found) == sorted(n for n in dir(ndtest) if isinstance(getattr(ndtest, n), type))
+    matrix = members(found["Matrix"])
+    assert [m[1][1:] for m in matrix["__init__"]] == [
+        [("size", "int")], [("values", "numpy.typing.ArrayLike")], [("rows", "int"), ("columns", "int")]]
+    assert all(m[0] == ["typing.overload"] and m[2] == "None" for m in matrix["__init__"])
+    assert matrix["fill"] == [([], [("self", None), ("value", "float")], "None")]
+    assert matrix["identity"] == [(["staticmethod"], [("size", "int")], "Matrix")]
+    assert matrix["transposed"][0][2] == "Matrix"
+    assert [m[0] for m in matrix["rows"]] == [["property"]]  # read-only: no setter
+    assert [m[0] for m in matrix["label"]] == [["property"], ["label.setter"]]
+    assert matrix["__getitem__"] == [([], [("self", None), ("key", "tuple[int, int]")], "float")]
+    assert matrix["__setitem__"] == [([], [("self", None), ("key", "tuple[int, int]"), ("value", "float")], "None")]
+    assert matrix["apply"][0][1][1] == ("reduce", "typing.Callable[[numpy.typing.NDArray[typing.Any]], float]")
+    for special in ("close", "__enter__", "__exit__", "__buffer__", "__array_interface__", "__dlpack__", "__dlpack_device__"):
+        assert special in matrix, special
+    point = members(found["Point"])
+    assert "close" not in point and "__buffer__" not in point
+    assert point["offset"][0][1] == [("self", None), ("dx", "float"), ("dy", "float")]
+    assert ast.get_docstring(found["Matrix"]) == inspect.cleandoc(ndtest.Matrix.__doc__)
+    fill = next(n for n in found["Matrix"].body if isinstance(n, ast.FunctionDef) and n.name == "fill")
+    assert ast.get_docstring(fill) == inspect.cleandoc(ndtest.Matrix.fill.__doc__)
+
+
 CLASS_USE_GOOD = """
-import ndtest
+import numpy as np
+
+import ndbridge
+
+ndbridge.load("NdBridge.Python.Hosted.dll")
+import ndtest  # noqa: E402
 
 m = ndtest.Matrix(3, 2)
 square = ndtest.Matrix(4)
 m.fill(1.5)
 rows: int = m.rows
-m.name = "weights"
+m.label = "weights"
 identity: ndtest.Matrix = ndtest.Matrix.identity(3)
+total: float = m.sum() + m[0, 1]
+m[1, 1] = 2.0
+with ndtest.Matrix(2, 2) as scratch:
+    scratch.fill(0.0)
+transposed: ndtest.Matrix = m.transposed()
+view = np.asarray(m)
+reduced: float = m.apply(lambda values: float(np.sum(values)))
+moved: ndtest.Point = ndtest.Point(1.0, 2.0).offset(1.0)
 """
 
 CLASS_USE_BAD = """
-import ndtest
+import ndbridge
 
-ndtest.Matrix("three")
+ndbridge.load("NdBridge.Python.Hosted.dll")
+import ndtest  # noqa: E402
+
+ndtest.Matrix(3, "two")
 m = ndtest.Matrix(3, 2)
 m.rows = 4
 m.fill()
+m.label = 3
 """
 
 
-def test_class_section_from_a_type_binding_model(tmp_path, mypy_cache, hosted_dll):
-    """A module's "classes" (what a type binding describes) become class stubs mypy checks uses of."""
-    from ndbridge import stubgen as generator
-    description = ndbridge.describe(hosted_dll)
-    module = next(m for m in description["modules"] if m["name"] == "ndtest")
-    size = lambda name: {"name": name, "annotation": "int", "has_default": False, "default": None}
-    module["classes"] = [{
-        "name": "Matrix", "doc": "A matrix.",
-        "constructors": [{"name": "__init__", "doc": "rows x columns.", "parameters": [size("rows"), size("columns")], "returns": "None"},
-                         {"name": "__init__", "doc": "square.", "parameters": [size("size")], "returns": "None"}],
-        "methods": [{"name": "fill", "static": False, "doc": "Fills.", "returns": "None",
-                     "parameters": [{"name": "value", "annotation": "float", "has_default": False, "default": None}]},
-                    {"name": "identity", "static": True, "doc": "I.", "returns": "Matrix", "parameters": [size("n")]}],
-        "properties": [{"name": "rows", "annotation": "int", "writable": False, "doc": "Rows."},
-                       {"name": "name", "annotation": "str", "writable": True, "doc": "A label."}],
-    }]
-    out = tmp_path / "stubs"
-    generator.write_stubs(description, out)
+def test_mypy_checks_uses_of_the_types(tmp_path, stubs, mypy_cache):
     (tmp_path / "good.py").write_text(CLASS_USE_GOOD)
     (tmp_path / "bad.py").write_text(CLASS_USE_BAD)
-    good = mypy(tmp_path, out, mypy_cache, "good.py")
+    good = mypy(tmp_path, stubs, mypy_cache, "good.py")
     assert good.returncode == 0 and good.stdout == "", good.stdout + good.stderr
-    bad = mypy(tmp_path, out, mypy_cache, "bad.py")
+    bad = mypy(tmp_path, stubs, mypy_cache, "bad.py")
     errors = bad.stdout.splitlines()
-    assert any(e.startswith('bad.py:4: error: No overload variant of "Matrix" matches argument type "str"') for e in errors), errors
-    assert any(e.startswith("bad.py:6: error: Property \"rows\" defined in \"Matrix\" is read-only") for e in errors), errors
-    assert any(e.startswith('bad.py:7: error: Missing positional argument "value" in call to "fill"') for e in errors), errors
+    assert any(e.startswith('bad.py:7: error: No overload variant of "Matrix" matches argument types "int", "str"') for e in errors), errors
+    assert any(e.startswith('bad.py:9: error: Property "rows" defined in "Matrix" is read-only') for e in errors), errors
+    assert any(e.startswith('bad.py:10: error: Missing positional argument "value" in call to "fill"') for e in errors), errors
+    assert any(e.startswith('bad.py:11: error: Incompatible types in assignment (expression has type "int", variable has type "str")') for e in errors), errors
 
 
 def test_python_keyword_parameter_is_positional_only_in_the_stub():

@@ -8,19 +8,23 @@ namespace Eigenish;
 /// A C# matrix type in Python (seed 000's matrix type): <c>eigenish.Matrix(rows, columns)</c>, whose native storage
 /// <c>np.asarray(m)</c> and <c>memoryview(m)</c> view without a copy, so Python can fill it in place and C# reads it.
 /// </summary>
+/// <remarks>
+/// Stored as Eigen and BLAS store a matrix: column-major, each column starting a multiple of 4 doubles (32 bytes) after
+/// the previous one (the leading dimension), so a 3 × 2 matrix has strides (8, 32) in NumPy.
+/// </remarks>
 [PythonClass]
 public sealed class Matrix : IPythonBufferSource, IDisposable
 {
     private NdBuffer _storage;
 
-    /// <summary>A rows × columns matrix of zeros (C order, 64-byte aligned native memory).</summary>
+    /// <summary>A rows × columns matrix of zeros (column-major, leading dimension rows rounded up to 4, 64-byte aligned native memory).</summary>
     /// <param name="rows">The number of rows.</param>
     /// <param name="columns">The number of columns.</param>
     public Matrix(int rows, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        _storage = NdBuffer.Allocate<double>([rows, columns]);
+        _storage = NdBuffer.Allocate<double>([rows, columns], MemoryOrder.F, leadingDimension: Math.Max(4, (rows + 3) / 4 * 4));
         Fill(0);
     }
 
@@ -45,6 +49,9 @@ public sealed class Matrix : IPythonBufferSource, IDisposable
         set => _storage.AsStridedSpan<double>()[CheckIndex(row, Rows), CheckIndex(column, Columns)] = value;
     }
 
+    /// <summary>The address of element [0, 0], as .NET sees it.</summary>
+    public unsafe nint Address => (nint)_storage.DangerousGetPointer();
+
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
     /// <param name="value">The value.</param>
     public void Fill(double value)
@@ -60,6 +67,19 @@ public sealed class Matrix : IPythonBufferSource, IDisposable
         foreach (var run in _storage.EnumerateReadOnlyRuns<double>())
             total += TensorPrimitives.Sum(run);
         return total;
+    }
+
+    /// <summary>The column sums, computed in C# from the (possibly Python-modified) matrix.</summary>
+    public double[] ColumnSums()
+    {
+        var span = _storage.AsReadOnlyStridedSpan<double>();
+        var sums = new double[Columns];
+        for (var column = 0; column < sums.Length; column++)
+        {
+            for (var row = 0; row < Rows; row++)
+                sums[column] += span[row, column];
+        }
+        return sums;
     }
 
     /// <summary>New storage of rows × columns (what fits is kept); refused with BufferError while Python views the matrix.</summary>

@@ -21,7 +21,7 @@ internal static class PythonAnnotations
     internal static string Of(ParameterBinding parameter)
     {
         var type = parameter.Type;
-        var annotation = Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type) ?? Class(type)) ?? Any;
+        var annotation = Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type) ?? Class(type) ?? Callable(type)) ?? Any;
         return (type == typeof(NdBuffer) || Class(type) is not null) && parameter.HasDefault && parameter.DefaultValue is null ? annotation + " | None" : annotation;
     }
 
@@ -45,6 +45,19 @@ internal static class PythonAnnotations
 
     // A [PythonClass] type: its Python name, written as the stub of its module declares it.
     private static string? Class(Type type) => TypeBinding.PythonNameOf(type);
+
+    // A delegate parameter takes a Python callable (CallbackConverters): its arguments arrive as results do (arrays as
+    // ndarray views), its return value converts as an argument would.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Python hosting reads user assemblies loaded at run time; it is never trimmed.")]
+    private static string? Callable(Type type)
+    {
+        if (!typeof(Delegate).IsAssignableFrom(type) || type.GetMethod("Invoke") is not { } invoke)
+            return null;
+        var arguments = string.Join(", ", invoke.GetParameters().Select(p => Result(p.ParameterType)));
+        var returns = invoke.ReturnType == typeof(void) ? "None"
+            : Scalar(invoke.ReturnType) ?? (invoke.ReturnType == typeof(NdBuffer) ? ArrayLike : Array(invoke.ReturnType) ?? Class(invoke.ReturnType)) ?? Any;
+        return $"typing.Callable[[{arguments}], {returns}]";
+    }
 
     private static string Result(Type type)
     {

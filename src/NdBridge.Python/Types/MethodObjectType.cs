@@ -45,15 +45,14 @@ internal static unsafe class MethodObjectType
             getSets[i].get = (delegate* unmanaged<nint, void*, nint>)&Get;
             getSets[i].closure = (void*)(nint)i;
         }
-        var slots = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)(8 * sizeof(PyType_Slot)));
-        // Seven slots and a zeroed sentinel.
+        var slots = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)(7 * sizeof(PyType_Slot)));
+        // Six slots and a zeroed sentinel. No Py_tp_doc: PyType_FromSpec would put the type's doc over the __doc__ getset.
         slots[0] = new PyType_Slot { slot = Py_tp_call, pfunc = PyVectorcall_Call };
         slots[1] = new PyType_Slot { slot = Py_tp_descr_get, pfunc = (delegate* unmanaged<nint, nint, nint, nint>)&DescriptorGet };
         slots[2] = new PyType_Slot { slot = Py_tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&Dealloc };
         slots[3] = new PyType_Slot { slot = Py_tp_members, pfunc = members };
         slots[4] = new PyType_Slot { slot = Py_tp_getset, pfunc = getSets };
         slots[5] = new PyType_Slot { slot = Py_tp_repr, pfunc = (delegate* unmanaged<nint, nint>)&Repr };
-        slots[6] = new PyType_Slot { slot = Py_tp_doc, pfunc = Utf8Z.Permanent("A method of a .NET class (NdBridge).") };
         var spec = (PyType_Spec*)NativeMemory.AllocZeroed((nuint)sizeof(PyType_Spec));
         spec->name = Utf8Z.Permanent("ndbridge.method");
         spec->basicsize = checked((int)(s_headerByteSize + 2 * sizeof(nint)));
