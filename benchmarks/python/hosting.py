@@ -90,8 +90,12 @@ def main() -> int:
             pass
 
     point, plain, matrix = ndtest.Point(1.0, 2.0), Plain(), ndtest.Matrix(4, 4)
+    # The target compares like with like: each callable found by one attribute lookup (module dict / type's method
+    # cache), as Python code writes the calls. The next row gives the module function bound to a local, for scale.
     row("`p.nothing()`: .NET instance method, no argument", lambda: point.nothing(),
-        "`nothing()`: module function (through a lambda)", lambda: nothing(), 1.2)
+        "`ndtest.nothing()`: module function, no argument", lambda: ndtest.nothing(), 1.2)
+    row("`p.nothing()`: .NET instance method, no argument", lambda: point.nothing(),
+        "`nothing()`: the module function bound to a local", lambda: nothing())
     row("`p.nothing()`: .NET instance method", lambda: point.nothing(), "Python method `q.nothing()`", lambda: plain.nothing())
     row("`np.asarray(m)`: .NET `Matrix` 4×4 float64", lambda: asarray(matrix),
         "`np.asarray(memoryview(a))`, `a` = 16 float64", lambda: asarray(memoryview(a16)), 1.5)

@@ -24,33 +24,25 @@ internal static unsafe class PythonInstances
     internal static void Register(TypeBinding binding)
     {
         if (HeaderByteSize == 0)
-        {
             HeaderByteSize = BufferExportType.BasicSize("builtins", "object");
-            s_typeOf = (delegate* unmanaged[SuppressGCTransition]<nint, nint>)CPython.PyObject_Type;
-            s_typeDecRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)CPython.Py_DecRef;
-        }
         s_byPythonType[binding.PythonType] = binding;
         s_byType[binding.Type] = binding;
     }
 
-    // PyObject_Type and the Py_DecRef of its result, made without a GC transition (on every method call and attribute):
-    // neither blocks nor calls back into .NET, and a type's count never reaches zero while an instance holds it.
-    private static delegate* unmanaged[SuppressGCTransition]<nint, nint> s_typeOf;
-    private static delegate* unmanaged[SuppressGCTransition]<nint, void> s_typeDecRef;
-
-    /// <summary>The type of <paramref name="o"/> (borrowed: <paramref name="o"/> holds it). Needs the GIL.</summary>
+    /// <summary>
+    /// The type of <paramref name="o"/> (borrowed: <paramref name="o"/> holds it), read as <c>Py_TYPE(o)</c> reads it:
+    /// <c>ob_type</c> is the last field of the object header in every build (default, debug, free-threaded), and the
+    /// stable ABI fixes it. Before any type is registered, through <c>PyObject_Type</c>. Needs the GIL.
+    /// </summary>
     internal static nint TypeOf(nint o)
     {
-        if (s_typeOf == null)
+        if (HeaderByteSize == 0)
         {
-            // No type registered yet (an argument checked before any [PythonClass] was loaded): the plain calls.
             var plain = CPython.PyObject_Type(o);
             CPython.Py_DecRef(plain);
             return plain;
         }
-        var type = s_typeOf(o);
-        s_typeDecRef(type);
-        return type;
+        return *(nint*)((byte*)o + HeaderByteSize - sizeof(nint));
     }
 
     /// <summary>The binding of <paramref name="o"/>'s type, or null when it is not a bound type. Needs the GIL.</summary>

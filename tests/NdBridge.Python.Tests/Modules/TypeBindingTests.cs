@@ -95,4 +95,28 @@ public sealed class TypeBindingTests
         Assert.False(binding.HasValueEquality);
         Assert.False(binding.IsBufferSource);
     }
+
+    [Fact]
+    public unsafe void TypeOf_ReadsTheSameTypeAsPyObjectType_ForBuiltinsNumPyAndBoundInstances()
+    {
+        var python = PythonFixture.Runtime;
+        using var gil = PythonGil.Acquire();
+        var type = TypeBinding.Bind(typeof(ModelClass), "bindingtest");
+        var typeObject = PythonObject.FromNewReference(type.CreatePythonType(PythonConvert.FromString("bindingtest")));
+        using var ns = python.NewNamespace("typeof_test");
+        python.Exec("import numpy\nobjects = [1, 2.5, 'text', (1,), [], {}, None, numpy.zeros(3), numpy.float64(1), object(), len]", ns);
+        using var objects = ns.GetItem("objects");
+        using var instance = typeObject.Call(2);
+        var candidates = Enumerable.Range(0, 11).Select(i => objects.GetItem(i)).Append(instance).ToList();
+        foreach (var candidate in candidates)
+        {
+            var o = candidate.DangerousGetBorrowedReference();
+            var expected = CPython.PyObject_Type(o);
+            CPython.Py_DecRef(expected);
+            Assert.Equal(expected, PythonInstances.TypeOf(o));
+        }
+        Assert.Equal(typeObject.DangerousGetBorrowedReference(), PythonInstances.TypeOf(instance.DangerousGetBorrowedReference()));
+        candidates.ForEach(c => c.Dispose());
+        typeObject.Dispose();
+    }
 }
