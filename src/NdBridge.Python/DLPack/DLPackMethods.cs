@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace NdBridge.Python;
 
 /// <summary>
@@ -21,8 +19,14 @@ internal static unsafe class DLPackMethods
             nint position = 0, key, value;
             while (CPython.PyDict_Next(kwargs, &position, &key, &value) != 0)
             {
-                var name = KeywordName(key);
-                switch (name)
+                nint byteLength;
+                var utf8 = CPython.PyUnicode_AsUTF8AndSize(key, &byteLength);
+                if (utf8 == null)
+                    return 0; // not a str: Python's error is set
+                var name = new ReadOnlySpan<byte>(utf8, checked((int)byteLength));
+                var keyword = name.SequenceEqual("stream"u8) ? "stream" : name.SequenceEqual("max_version"u8) ? "max_version"
+                    : name.SequenceEqual("dl_device"u8) ? "dl_device" : name.SequenceEqual("copy"u8) ? "copy" : null;
+                switch (keyword)
                 {
                     case "stream":
                         if (value != CPython.Py_None)
@@ -51,10 +55,8 @@ internal static unsafe class DLPackMethods
                         else if (value != CPython.Py_None)
                             return SetError(CPython.PyExc_TypeError, "copy must be None, True or False");
                         break;
-                    case null:
-                        return 0; // not a str: Python's error is set
                     default:
-                        return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{name}'");
+                        return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{System.Text.Encoding.UTF8.GetString(name)}'");
                 }
             }
         }
@@ -66,19 +68,17 @@ internal static unsafe class DLPackMethods
     internal static nint DunderDLPackDevice()
     {
         var tuple = CPython.PyTuple_New(2);
-        if (tuple == 0)
-            return 0;
-        nint[] items = [CPython.PyLong_FromLongLong(DLPackNative.kDLCPU), CPython.PyLong_FromLongLong(0)];
-        for (var i = 0; i < 2; i++)
+        var deviceType = CPython.PyLong_FromLongLong(DLPackNative.kDLCPU);
+        var deviceId = CPython.PyLong_FromLongLong(0);
+        if (tuple == 0 || deviceType == 0 || deviceId == 0)
         {
-            if (items[i] == 0)
-            {
-                CPython.Py_DecRef(tuple);
-                CPython.Py_DecRef(items[1 - i]);
-                return 0;
-            }
-            _ = CPython.PyTuple_SetItem(tuple, i, items[i]); // steals; i < 2
+            CPython.Py_DecRef(tuple); // NULL is allowed
+            CPython.Py_DecRef(deviceType);
+            CPython.Py_DecRef(deviceId);
+            return 0;
         }
+        _ = CPython.PyTuple_SetItem(tuple, 0, deviceType); // steals
+        _ = CPython.PyTuple_SetItem(tuple, 1, deviceId);
         return tuple;
     }
 
@@ -88,14 +88,6 @@ internal static unsafe class DLPackMethods
         fixed (byte* text = Utf8Z.Encode(message.Replace('\0', ' '), nameof(message)))
             CPython.PyErr_SetString(type, text);
         return 0;
-    }
-
-    /// <summary>The keyword's text, or null with Python's error set when it is not a str.</summary>
-    private static string? KeywordName(nint key)
-    {
-        nint byteLength;
-        var utf8 = CPython.PyUnicode_AsUTF8AndSize(key, &byteLength);
-        return utf8 == null ? null : Marshal.PtrToStringUTF8((nint)utf8, checked((int)byteLength));
     }
 
     /// <summary>Reads a tuple of exactly two ints; false (no error pending) otherwise.</summary>

@@ -32,6 +32,12 @@ internal static unsafe partial class CPython
     /// <summary><c>void PyGILState_Release(PyGILState_STATE state)</c>.</summary>
     internal static delegate* unmanaged<int, void> PyGILState_Release;
 
+    /// <summary>
+    /// <c>int PyGILState_Check(void)</c>: 1 when this thread holds the GIL (always 1 once a subinterpreter exists,
+    /// which NdBridge does not support). Called without a GC transition: it reads a thread-local and a pointer.
+    /// </summary>
+    internal static delegate* unmanaged[SuppressGCTransition]<int> PyGILState_Check;
+
     private static void BindLifecycle(nint library)
     {
         Py_GetVersion = (delegate* unmanaged<byte*>)Export(library, nameof(Py_GetVersion));
@@ -43,5 +49,6 @@ internal static unsafe partial class CPython
         PyEval_RestoreThread = (delegate* unmanaged<nint, void>)Export(library, nameof(PyEval_RestoreThread));
         PyGILState_Ensure = (delegate* unmanaged<int>)Export(library, nameof(PyGILState_Ensure));
         PyGILState_Release = (delegate* unmanaged<int, void>)Export(library, nameof(PyGILState_Release));
+        PyGILState_Check = (delegate* unmanaged[SuppressGCTransition]<int>)Export(library, nameof(PyGILState_Check));
     }
 }

@@ -18,14 +18,24 @@ public sealed unsafe partial class PythonRuntime
 
     internal static int ScopeDepth => t_depth;
 
+    // A nested scope's state when the GIL was already this thread's: nothing to release (PyGILState_STATE is 0 or 1).
+    private const int GilAlreadyHeld = -1;
+
     // Kept free of exception handling (the drain's is in DrainOnEntry): every handoff enters two scopes.
     internal static unsafe PythonGil EnterScope(bool drain = true)
     {
+        int gilState;
         if (t_depth == 0)
+        {
             EnterOutermost();
-        // Every level ensures the GIL, not only the outermost: C code inside a scope may have released it and
-        // called back into .NET (ctypes foreign calls do). When this thread holds it, this is a counter increment.
-        var gilState = CPython.PyGILState_Ensure();
+            gilState = CPython.PyGILState_Ensure();
+        }
+        else
+        {
+            // A nested level ensures the GIL only when this thread lost it: C code inside the outer scope may have
+            // released it and called back into .NET (ctypes foreign calls do).
+            gilState = CPython.PyGILState_Check() != 0 ? GilAlreadyHeld : CPython.PyGILState_Ensure();
+        }
         var depth = ++t_depth;
         var threadId = t_threadId;
         if (threadId == 0)
@@ -68,7 +78,8 @@ public sealed unsafe partial class PythonRuntime
             ThrowHelper.ThrowInvalidOperation("A PythonGil scope was disposed on another thread than the one that acquired it.");
         if (depth != t_depth)
             ThrowHelper.ThrowInvalidOperation($"PythonGil scopes must be disposed in reverse order (disposing depth {depth}, current depth {t_depth}).");
-        CPython.PyGILState_Release(gilState);
+        if (gilState != GilAlreadyHeld)
+            CPython.PyGILState_Release(gilState);
         if (--t_depth == 0)
             Interlocked.Decrement(ref s_openScopes);
     }

@@ -32,10 +32,7 @@ internal static unsafe class ContiguousCopy
 
         if (LayoutMath.IsContiguous(shape, src.ByteStrides, src.Suboffsets, itemSize, order))
         {
-            if (StreamingCopy.Applies(src.Origin, destination, byteLength, 1))
-                StreamingCopy.Copy(src.Origin, destination, byteLength, 1);
-            else
-                Buffer.MemoryCopy(src.Origin, destination, byteLength, byteLength);
+            Buffer.MemoryCopy(src.Origin, destination, byteLength, byteLength); // glibc's memmove past 2 KiB: its large-copy path beats a plain streaming loop
             return;
         }
         Span<nint> byteStrides = stackalloc nint[shape.Length];

@@ -2,13 +2,14 @@ using System.Runtime.InteropServices;
 
 namespace NdBridge;
 
-/// <summary>The POSIX calls that map files and shared memory (Linux values of the constants), names verbatim.</summary>
+/// <summary>The POSIX calls that map files and shared memory, and advise on memory (Linux values of the constants), names verbatim.</summary>
 internal static unsafe partial class Posix
 {
     public const int PROT_READ = 0x1;
     public const int PROT_WRITE = 0x2;
     public const int MAP_SHARED = 0x01;
     public const int MS_SYNC = 0x4;
+    public const int MADV_HUGEPAGE = 14;
     public const int O_RDONLY = 0x0;
     public const int O_RDWR = 0x2;
     public const int O_CREAT = 0x40;
@@ -30,6 +31,9 @@ internal static unsafe partial class Posix
 
     [LibraryImport("libc", EntryPoint = "msync", SetLastError = true)]
     public static partial int msync(nint addr, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    public static partial int madvise(nint addr, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int ftruncate(int fd, long length);
