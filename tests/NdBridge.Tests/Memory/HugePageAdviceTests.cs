@@ -3,21 +3,19 @@ namespace NdBridge.Tests.Memory;
 /// <summary>
 /// Large <see cref="NdBuffer.Allocate{T}"/> blocks are advised for transparent huge pages as NumPy advises its arrays
 /// (<c>madvise(MADV_HUGEPAGE)</c> from 4 MiB): the kernel marks the mapping <c>hg</c> in <c>/proc/self/smaps</c>'
-/// <c>VmFlags</c>; small blocks are left alone.
+/// <c>VmFlags</c>. (Whether a small block's page is advised depends on its neighbours in malloc's heap: not tested.)
 /// </summary>
 public sealed unsafe class HugePageAdviceTests
 {
     private static readonly bool KernelHasTransparentHugePages = File.Exists("/sys/kernel/mm/transparent_hugepage/enabled");
 
     [Fact]
-    public void LargeAllocation_IsAdvisedForHugePages_SmallIsNot()
+    public void LargeAllocation_IsAdvisedForHugePages()
     {
         Assert.True(OperatingSystem.IsLinux(), "NdBridge's memory tests run on Linux");
         Assert.True(KernelHasTransparentHugePages, "this kernel has no transparent huge pages (/sys/kernel/mm/transparent_hugepage): the advice cannot be observed");
         using var large = NdBuffer.Allocate<double>([1 << 20]); // 8 MiB
-        using var small = NdBuffer.Allocate<double>([1 << 10]);  // 8 KiB
         Assert.Contains("hg", VmFlagsOf((nint)large.DangerousGetPointer() + (4 << 20)));
-        Assert.DoesNotContain("hg", VmFlagsOf((nint)small.DangerousGetPointer()));
         Assert.All(large.AsReadOnlyStridedSpan<double>().ToArray(), v => Assert.Equal(0.0, v)); // still zeroed
     }
 
