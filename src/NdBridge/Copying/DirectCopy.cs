@@ -153,9 +153,19 @@ internal static unsafe class DirectCopy
         Span<nint> index = stackalloc nint[dims.Length];
         index.Clear();
 
+        // A destination far larger than the caches, written row by row: non-temporal stores skip reading each line
+        // before writing it. (One run that large is memmove's, which streams by itself.)
+        bool stream = inner.DstByteStride == itemSize && StreamingCopy.AppliesToRows(inner.Count * itemSize, ByteLength(dims, itemSize), dst);
         if (inner.DstByteStride == itemSize && inner.SrcByteStride == itemSize)
         {
             nint runByteLength = inner.Count * itemSize;
+            if (stream && runByteLength < StreamingCopy.ThresholdByteLength)
+            {
+                do
+                    StreamingCopy.Copy(src, dst, runByteLength, 1);
+                while (Advance(outer, index, ref dst, ref src));
+                return;
+            }
             do
                 Buffer.MemoryCopy(src, dst, runByteLength, runByteLength);
             while (Advance(outer, index, ref dst, ref src));
@@ -185,8 +195,18 @@ internal static unsafe class DirectCopy
         }
 
         do
-            Row(dst, inner.DstByteStride, src, inner.SrcByteStride, inner.Count, itemSize);
+            Row(dst, inner.DstByteStride, src, inner.SrcByteStride, inner.Count, itemSize, stream);
         while (Advance(outer, index, ref dst, ref src));
+        if (stream)
+            Sse.StoreFence(); // the rows' non-temporal stores are weakly ordered: visible before the copy returns
+    }
+
+    private static nint ByteLength(Span<Dim> dims, nint itemSize)
+    {
+        nint byteLength = itemSize;
+        foreach (var dim in dims)
+            byteLength *= dim.Count; // the layouts were proven (or trusted) to fit in memory: no overflow
+        return byteLength;
     }
 
     /// <summary>Steps an odometer over <paramref name="dims"/> in C order; false after the last index.</summary>
@@ -221,16 +241,19 @@ internal static unsafe class DirectCopy
         }
     }
 
-    /// <summary>One strided row: dst[i * dstByteStride] = src[i * srcByteStride].</summary>
-    internal static void Row(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint itemCount, nint itemSize)
+    /// <summary>
+    /// One strided row: dst[i * dstByteStride] = src[i * srcByteStride]. <paramref name="stream"/>: the row's 8-byte
+    /// reverse and every-other gather may store non-temporally (the caller fences after the last row).
+    /// </summary>
+    internal static void Row(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint itemCount, nint itemSize, bool stream = false)
     {
         switch (itemSize)
         {
-            case 1: RowOf<byte>(dst, dstByteStride, src, srcByteStride, itemCount); break;
-            case 2: RowOf<ushort>(dst, dstByteStride, src, srcByteStride, itemCount); break;
-            case 4: RowOf<uint>(dst, dstByteStride, src, srcByteStride, itemCount); break;
-            case 8: RowOf<ulong>(dst, dstByteStride, src, srcByteStride, itemCount); break;
-            case 16: RowOf<Vector128<byte>>(dst, dstByteStride, src, srcByteStride, itemCount); break;
+            case 1: RowOf<byte>(dst, dstByteStride, src, srcByteStride, itemCount, false); break;
+            case 2: RowOf<ushort>(dst, dstByteStride, src, srcByteStride, itemCount, false); break;
+            case 4: RowOf<uint>(dst, dstByteStride, src, srcByteStride, itemCount, false); break;
+            case 8: RowOf<ulong>(dst, dstByteStride, src, srcByteStride, itemCount, stream); break;
+            case 16: RowOf<Vector128<byte>>(dst, dstByteStride, src, srcByteStride, itemCount, false); break;
             default:
                 for (nint i = 0; i < itemCount; i++)
                     Buffer.MemoryCopy(src + i * srcByteStride, dst + i * dstByteStride, itemSize, itemSize);
@@ -238,17 +261,17 @@ internal static unsafe class DirectCopy
         }
     }
 
-    private static void RowOf<T>(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint itemCount)
+    private static void RowOf<T>(byte* dst, nint dstByteStride, byte* src, nint srcByteStride, nint itemCount, bool stream)
         where T : unmanaged
     {
         nint itemSize = sizeof(T);
         if (dstByteStride == itemSize)
         {
-            if (srcByteStride == -itemSize && Reverse.TryRow<T>(dst, src, itemCount))
+            if (srcByteStride == -itemSize && Reverse.TryRow<T>(dst, src, itemCount, stream))
                 return;
             if (itemSize == 8 && srcByteStride == 16 && Avx2.IsSupported)
             {
-                GatherEveryOther8(dst, src, itemCount);
+                GatherEveryOther8(dst, src, itemCount, stream);
                 return;
             }
         }
@@ -274,17 +297,28 @@ internal static unsafe class DirectCopy
         }
     }
 
-    /// <summary>dst[i] = src[2i] for 8-byte items: two loads, an unpack and a lane permute per 4 items.</summary>
-    private static void GatherEveryOther8(byte* dst, byte* src, nint itemCount)
+    /// <summary>
+    /// dst[i] = src[2i] for 8-byte items: two loads, an unpack and a lane permute per 4 items; with
+    /// <paramref name="stream"/>, items one by one up to a 32-byte aligned destination, then non-temporal stores.
+    /// </summary>
+    private static void GatherEveryOther8(byte* dst, byte* src, nint itemCount, bool stream)
     {
         nint i = 0;
+        if (stream)
+        {
+            for (; i < itemCount && (nuint)(dst + i * 8) % 32 != 0; i++)
+                Unsafe.WriteUnaligned(dst + i * 8, Unsafe.ReadUnaligned<ulong>(src + i * 16));
+        }
         // i + 4 < itemCount: the second load reads 8 bytes past item i+3's slot, which item i+4 covers.
         for (; i + 4 < itemCount; i += 4)
         {
             Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src + i * 16));
             Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src + i * 16 + 32));
-            Vector256<ulong> interleaved = Avx2.UnpackLow(v0, v1);
-            Avx.Store((ulong*)(dst + i * 8), Avx2.Permute4x64(interleaved, 0b11_01_10_00));
+            Vector256<ulong> gathered = Avx2.Permute4x64(Avx2.UnpackLow(v0, v1), 0b11_01_10_00);
+            if (stream)
+                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8), gathered);
+            else
+                Avx.Store((ulong*)(dst + i * 8), gathered);
         }
         for (; i < itemCount; i++)
             Unsafe.WriteUnaligned(dst + i * 8, Unsafe.ReadUnaligned<ulong>(src + i * 16));

@@ -7,13 +7,17 @@ namespace NdBridge.Copying;
 /// <summary>Reversed rows (<c>a[:, ::-1]</c>): dst[i] = src[-i], a vector load, an in-register reverse and a store.</summary>
 internal static unsafe class Reverse
 {
-    /// <summary>False when no vector path exists for the item size; the caller then copies item by item.</summary>
-    public static bool TryRow<T>(byte* dst, byte* src, nint itemCount) where T : unmanaged
+    /// <summary>
+    /// False when no vector path exists for the item size; the caller then copies item by item. With
+    /// <paramref name="stream"/> (8-byte items), stores past a 32-byte aligned destination are non-temporal and the
+    /// caller fences after its last row.
+    /// </summary>
+    public static bool TryRow<T>(byte* dst, byte* src, nint itemCount, bool stream = false) where T : unmanaged
     {
         if (!Avx2.IsSupported)
             return false;
         if (sizeof(T) == 8)
-            Row8(dst, src, itemCount);
+            Row8(dst, src, itemCount, stream);
         else if (sizeof(T) == 4)
             Row4(dst, src, itemCount);
         else if (sizeof(T) == 2)
@@ -25,9 +29,22 @@ internal static unsafe class Reverse
         return true;
     }
 
-    private static void Row8(byte* dst, byte* src, nint itemCount)
+    private static void Row8(byte* dst, byte* src, nint itemCount, bool stream)
     {
         nint i = 0;
+        if (stream)
+        {
+            for (; i < itemCount && (nuint)(dst + i * 8) % 32 != 0; i++)
+                Unsafe.WriteUnaligned(dst + i * 8, Unsafe.ReadUnaligned<ulong>(src - i * 8));
+            // Items i..i+7 sit at src - (i+7)*8 .. src - i*8 + 8: inside the row.
+            for (; i + 8 <= itemCount; i += 8)
+            {
+                Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src - (i + 3) * 8));
+                Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src - (i + 7) * 8));
+                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8), Avx2.Permute4x64(v0, 0b00_01_10_11));
+                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8 + 32), Avx2.Permute4x64(v1, 0b00_01_10_11));
+            }
+        }
         // Items i..i+7 sit at src - (i+7)*8 .. src - i*8 + 8: inside the row.
         for (; i + 8 <= itemCount; i += 8)
         {

@@ -6,9 +6,10 @@ namespace NdBridge.Copying;
 /// <summary>
 /// Copies of blocks far larger than the caches with non-temporal stores, as glibc's <c>memmove</c> does above its
 /// non-temporal threshold: the destination's lines are written without being read first (no read-for-ownership) and
-/// without evicting the caller's working set. Plain and byte-swapping (2-, 4- and 8-byte scalars) variants; only the
-/// byte swap is used, since a plain copy is glibc's own <c>memmove</c> (<c>Buffer.MemoryCopy</c>), whose page-
-/// interleaved large-copy path measured faster than this loop.
+/// without evicting the caller's working set. Plain and byte-swapping (2-, 4- and 8-byte scalars) variants. A single
+/// contiguous block is glibc's own <c>memmove</c> (<c>Buffer.MemoryCopy</c>), whose page-interleaved large-copy path
+/// measured faster than this loop; the rows of a large destination stream here (<see cref="AppliesToRows"/>), where
+/// memmove would see each row as small.
 /// </summary>
 internal static unsafe class StreamingCopy
 {
@@ -22,6 +23,16 @@ internal static unsafe class StreamingCopy
     public static bool Applies(byte* source, byte* destination, nint byteLength, nint scalarSize) =>
         Avx2.IsSupported && byteLength >= ThresholdByteLength && (nuint)destination % (nuint)scalarSize == 0
         && (destination + byteLength <= source || source + byteLength <= destination);
+
+    /// <summary>
+    /// Whether a copy writing <paramref name="totalByteLength"/> destination bytes in rows of <paramref name="rowByteLength"/>
+    /// contiguous bytes (a block, a reversed or gathered row) should store non-temporally: the whole destination past
+    /// the threshold, rows long enough to fill whole lines (from 1 KiB), and the destination on the 8-byte grid (so whole
+    /// items reach 32-byte boundaries). The copy kernel's operands never overlap. (A single block past the threshold is
+    /// memmove's, which streams by itself.)
+    /// </summary>
+    public static bool AppliesToRows(nint rowByteLength, nint totalByteLength, byte* destination) =>
+        Avx2.IsSupported && totalByteLength >= ThresholdByteLength && rowByteLength >= 1024 && (nuint)destination % 8 == 0;
 
     /// <summary>
     /// Copies <paramref name="byteLength"/> bytes, reversing each <paramref name="scalarSize"/>-byte scalar (1: a plain

@@ -6,8 +6,8 @@ namespace NdBridge.Tests.Copying;
 
 /// <summary>
 /// The copies of blocks past <see cref="StreamingCopy.ThresholdByteLength"/> (non-temporal stores), through the public
-/// paths that reach them (packed byte-order conversion, contiguous copy out), against a per-scalar reference loop, with
-/// destinations off the 32-byte grid and lengths that leave a head and a tail.
+/// paths that reach them (packed byte-order conversion, contiguous copy out, the rows of a large strided copy), against a
+/// per-scalar reference loop, with destinations off the 32-byte grid and lengths that leave a head and a tail.
 /// </summary>
 public sealed unsafe class StreamingCopyTests
 {
@@ -91,5 +91,53 @@ public sealed unsafe class StreamingCopyTests
         {
             NativeMemory.Free(block);
         }
+    }
+
+    public static TheoryData<string, int> LargeRowLayouts() => new()
+    {
+        { "padded rows", 0 }, { "padded rows", 8 }, { "padded rows", 3 },
+        { "rows reversed", 0 }, { "rows reversed", 40 },
+        { "each row reversed", 0 }, { "each row reversed", 8 }, { "each row reversed", 5 },
+        { "every other column", 0 }, { "every other column", 24 }, { "every other column, padded rows", 16 },
+    };
+
+    // Destinations past the threshold written row by row (non-temporal stores from a 32-byte boundary on, each row's
+    // head and tail stored plainly): every element equals the source's, and nothing outside the destination changes.
+    [Theory]
+    [MemberData(nameof(LargeRowLayouts))]
+    public void LargeStridedCopies_StreamedRowByRow_AreTheElements(string layout, int destinationOffset)
+    {
+        const int rows = 1030, columns = 1027; // 8.07 MiB of doubles: past the threshold, rows of 8216 bytes (not whole lines)
+        // Every other column of rows twice as long is one strided row of rows × columns items; padded, a row each.
+        var paddedColumns = layout == "every other column" ? 2 * columns : layout == "every other column, padded rows" ? 2 * columns + 6 : columns + 5;
+        var values = new long[rows * paddedColumns];
+        var random = new Random(1407);
+        for (var k = 0; k < values.Length; k++)
+            values[k] = random.NextInt64();
+        using var all = NdBuffer.FromArray(values, [rows, paddedColumns]);
+        using var view = layout switch
+        {
+            "padded rows" => all.Slice(1, 0, columns),
+            "rows reversed" => all.Slice(1, 0, columns).Slice(0, null, null, -1),
+            "each row reversed" => all.Slice(1, 0, columns).Slice(1, null, null, -1),
+            _ => all.Slice(1, 0, 2 * columns, 2),
+        };
+        Assert.Equal([rows, columns], view.Shape.ToArray());
+        Assert.True(view.ByteLength >= StreamingCopy.ThresholdByteLength);
+        var destination = new byte[view.ByteLength + 64];
+        destination.AsSpan().Fill(0xEE);
+        view.CopyTo(destination.AsSpan(destinationOffset, (int)view.ByteLength), MemoryOrder.C);
+        var source = view.AsReadOnlyStridedSpan<long>();
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                var value = BinaryPrimitives.ReadInt64LittleEndian(destination.AsSpan(destinationOffset + 8 * (r * columns + c)));
+                if (value != source[r, c])
+                    Assert.Fail($"{layout}, destination offset {destinationOffset}: element [{r}, {c}] is {value}, expected {source[r, c]}");
+            }
+        }
+        Assert.All(destination[..destinationOffset], b => Assert.Equal(0xEE, b));
+        Assert.All(destination[(destinationOffset + (int)view.ByteLength)..], b => Assert.Equal(0xEE, b));
     }
 }
