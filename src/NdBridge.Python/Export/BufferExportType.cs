@@ -108,19 +108,25 @@ internal static unsafe partial class BufferExportType
         return slot == 0 ? null : ExportTable.Get((int)slot - 1);
     }
 
+    /// <summary>A native <c>PyMethodDef</c> table of <paramref name="methods"/> and its zeroed sentinel, never freed (a type points at it).</summary>
+    internal static PyMethodDef* MethodTable(ReadOnlySpan<MethodEntry> methods)
+    {
+        var defs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)((methods.Length + 1) * sizeof(PyMethodDef)));
+        for (var i = 0; i < methods.Length; i++)
+        {
+            // defs holds methods.Length entries and a zeroed sentinel.
+            defs[i].ml_name = Utf8Z.Permanent(methods[i].Name);
+            defs[i].ml_meth = methods[i].Function;
+            defs[i].ml_flags = methods[i].Flags;
+            defs[i].ml_doc = Utf8Z.Permanent(methods[i].Doc);
+        }
+        return defs;
+    }
+
     private static nint CreateType()
     {
         var headerByteSize = UsesTypeData ? 0 : BasicSize("builtins", "object");
-        var methods = Methods;
-        var methodDefs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)((methods.Length + 1) * sizeof(PyMethodDef)));
-        for (var i = 0; i < methods.Length; i++)
-        {
-            // methodDefs holds methods.Length entries and a zeroed sentinel.
-            methodDefs[i].ml_name = Utf8Z.Permanent(methods[i].Name);
-            methodDefs[i].ml_meth = methods[i].Function;
-            methodDefs[i].ml_flags = methods[i].Flags;
-            methodDefs[i].ml_doc = Utf8Z.Permanent(methods[i].Doc);
-        }
+        var methodDefs = MethodTable(Methods);
         var getSets = GetSetDefinitions();
         var slots = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)(8 * sizeof(PyType_Slot)));
         // Seven slots and a zeroed sentinel.

@@ -15,7 +15,7 @@ public ref struct PythonGil
 {
     private readonly int _threadId;
     private readonly int _depth;
-    private readonly int _gilState; // PyGILState_STATE of this level's PyGILState_Ensure
+    private readonly int _gilState; // PyGILState_STATE of this level's PyGILState_Ensure, or -1 when the level found the GIL held and ensured nothing
     private bool _held;
 
     internal PythonGil(int threadId, int depth, int gilState)

@@ -46,7 +46,7 @@ internal sealed unsafe partial class TypeBinding
         }
         var methods = SpecialMethods();
         if (methods.Count > 0)
-            slots.Add(new() { slot = Py_tp_methods, pfunc = MethodTable(methods) });
+            slots.Add(new() { slot = Py_tp_methods, pfunc = BufferExportType.MethodTable(CollectionsMarshal.AsSpan(methods)) });
         slots.Add(new() { slot = Py_tp_getset, pfunc = GetSetTable() });
 
         var slotTable = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)((slots.Count + 1) * sizeof(PyType_Slot)));
@@ -96,20 +96,6 @@ internal sealed unsafe partial class TypeBinding
                 "__dlpack_device__($self, /)\n--\n\n(kDLCPU, 0): the memory is host memory."));
         }
         return methods;
-    }
-
-    private static PyMethodDef* MethodTable(List<BufferExportType.MethodEntry> methods)
-    {
-        var defs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)((methods.Count + 1) * sizeof(PyMethodDef)));
-        for (var i = 0; i < methods.Count; i++)
-        {
-            // methods.Count entries and a zeroed sentinel
-            defs[i].ml_name = Utf8Z.Permanent(methods[i].Name);
-            defs[i].ml_meth = methods[i].Function;
-            defs[i].ml_flags = methods[i].Flags;
-            defs[i].ml_doc = Utf8Z.Permanent(methods[i].Doc);
-        }
-        return defs;
     }
 
     private PyGetSetDef* GetSetTable()
