@@ -1,5 +1,7 @@
 # NdBridge — the newcomer path. `make demo` and `make test` install what they need.
 SHELL := /bin/bash
+# A recipe line fails when any command of a pipeline fails (`tests | tee log` must not pass on tee's status).
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= /usr/bin/python3
 export NDBRIDGE_PYTHON ?= $(PYTHON)
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1

@@ -12,20 +12,24 @@ check() { # check NAME CONDITION-EXIT-CODE DETAIL
 "$here/ensure-debian13.sh" || { echo "stack-scripts: 0 passed, 1 failed"; exit 1; }
 scratch=$(mktemp -d); trap 'rm -rf --one-file-system "$scratch"' EXIT
 
+# The long command: a sleep whose argument only this run uses, so that no other process on the machine (another
+# run, a developer's own `sleep 300`) is taken for it.
+long_sleep="300.$$"
+
 # Starts a long command in the root in its own process group; waits until it runs; prints its pid.
 start_long_run() {
   local marker=/tmp/ndbridge-stack-test.$$.$1   # the root's /tmp, seen from the host under $DEBIAN13_ROOT
   rm -f "$DEBIAN13_ROOT$marker"
   # A script's background jobs start with SIGINT ignored; an interactive Ctrl-C meets the default action.
   setsid /usr/bin/python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-    "$here/run.sh" debian13 -- bash -c "touch '$marker'; exec sleep 300" \
+    "$here/run.sh" debian13 -- bash -c "touch '$marker'; exec sleep $long_sleep" \
     >"$scratch/run.$1.log" 2>&1 &
   local pid=$! i
   for ((i = 0; i < 300; i++)); do [ -e "$DEBIAN13_ROOT$marker" ] && break; sleep 0.1; done
   echo "$pid"
 }
 inner_alive() { # is the command started inside the root still running? (its pid as the host sees it)
-  pgrep -f "sleep 300" >/dev/null
+  pgrep -fx "sleep $long_sleep" >/dev/null
 }
 
 for how in TERM INT-group KILL; do
@@ -39,7 +43,7 @@ for how in TERM INT-group KILL; do
   for ((i = 0; i < 100; i++)); do inner_alive || break; sleep 0.1; done
   wait "$pid" 2>/dev/null
   rm -f "$DEBIAN13_ROOT/tmp/ndbridge-stack-test.$$.$how"
-  ! inner_alive; check "$how: nothing of the run is left running" $? "$(pgrep -af 'sleep 300')"
+  ! inner_alive; check "$how: nothing of the run is left running" $? "$(pgrep -afx "sleep $long_sleep")"
   left=$(mounts_under "$DEBIAN13_ROOT")
   [ -z "$left" ]; check "$how: nothing is left mounted under the root" $? "$left"
 done
