@@ -24,39 +24,40 @@ internal static unsafe class DLPackMethods
                 if (utf8 == null)
                     return 0; // not a str: Python's error is set
                 var name = new ReadOnlySpan<byte>(utf8, checked((int)byteLength));
-                var keyword = name.SequenceEqual("stream"u8) ? "stream" : name.SequenceEqual("max_version"u8) ? "max_version"
-                    : name.SequenceEqual("dl_device"u8) ? "dl_device" : name.SequenceEqual("copy"u8) ? "copy" : null;
-                switch (keyword)
+                if (name.SequenceEqual("stream"u8))
                 {
-                    case "stream":
-                        if (value != CPython.Py_None)
-                            return SetError(CPython.PyExc_BufferError, "NdBridge memory is on the CPU, where DLPack allows only stream=None");
-                        break;
-                    case "max_version":
-                        if (value == CPython.Py_None)
-                            break;
-                        if (!TryReadPair(value, out var version) || version.First < 0 || version.Second < 0)
-                            return SetError(CPython.PyExc_TypeError, "max_version must be None or a (major, minor) tuple of non-negative ints");
-                        maxVersion = version;
-                        break;
-                    case "dl_device":
-                        if (value == CPython.Py_None)
-                            break;
-                        if (!TryReadPair(value, out var device))
-                            return SetError(CPython.PyExc_TypeError, "dl_device must be None or a (device_type, device_id) tuple of ints");
-                        if (device != (DLPackNative.kDLCPU, 0))
-                            return SetError(CPython.PyExc_BufferError, $"NdBridge memory is on the CPU (kDLCPU, 0); dl_device=({device.First}, {device.Second}) would need a cross-device copy, which NdBridge cannot make");
-                        break;
-                    case "copy":
-                        if (value == CPython.Py_True)
-                            copy = true;
-                        else if (value == CPython.Py_False)
-                            copy = false;
-                        else if (value != CPython.Py_None)
-                            return SetError(CPython.PyExc_TypeError, "copy must be None, True or False");
-                        break;
-                    default:
-                        return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{System.Text.Encoding.UTF8.GetString(name)}'");
+                    if (value != CPython.Py_None)
+                        return SetError(CPython.PyExc_BufferError, "NdBridge memory is on the CPU, where DLPack allows only stream=None");
+                }
+                else if (name.SequenceEqual("max_version"u8))
+                {
+                    if (value == CPython.Py_None)
+                        continue;
+                    if (!TryReadPair(value, out var version) || version.First < 0 || version.Second < 0)
+                        return SetError(CPython.PyExc_TypeError, "max_version must be None or a (major, minor) tuple of non-negative ints");
+                    maxVersion = version;
+                }
+                else if (name.SequenceEqual("dl_device"u8))
+                {
+                    if (value == CPython.Py_None)
+                        continue;
+                    if (!TryReadPair(value, out var device))
+                        return SetError(CPython.PyExc_TypeError, "dl_device must be None or a (device_type, device_id) tuple of ints");
+                    if (device != (DLPackNative.kDLCPU, 0))
+                        return SetError(CPython.PyExc_BufferError, $"NdBridge memory is on the CPU (kDLCPU, 0); dl_device=({device.First}, {device.Second}) would need a cross-device copy, which NdBridge cannot make");
+                }
+                else if (name.SequenceEqual("copy"u8))
+                {
+                    if (value == CPython.Py_True)
+                        copy = true;
+                    else if (value == CPython.Py_False)
+                        copy = false;
+                    else if (value != CPython.Py_None)
+                        return SetError(CPython.PyExc_TypeError, "copy must be None, True or False");
+                }
+                else
+                {
+                    return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{System.Text.Encoding.UTF8.GetString(name)}'");
                 }
             }
         }

@@ -21,9 +21,13 @@ internal static class PythonAnnotations
     internal static string Of(ParameterBinding parameter)
     {
         var type = parameter.Type;
-        var annotation = Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type) ?? Class(type) ?? Callable(type)) ?? Any;
+        var annotation = Accepted(type);
         return (type == typeof(NdBuffer) || Class(type) is not null) && parameter.HasDefault && parameter.DefaultValue is null ? annotation + " | None" : annotation;
     }
+
+    // What a value converted to type (an argument, a callback's return value) may be in Python.
+    private static string Accepted(Type type) =>
+        Scalar(type) ?? (type == typeof(PythonObject) ? Any : type == typeof(NdBuffer) ? ArrayLike : Array(type) ?? Class(type) ?? Callable(type)) ?? Any;
 
     /// <summary>What <paramref name="function"/> returns in Python (<c>None</c> for <c>__init__</c>); a reference type declared nullable (<c>string?</c>, <c>double[]?</c>) adds <c>| None</c>.</summary>
     internal static string OfResult(FunctionBinding function) =>
@@ -54,8 +58,7 @@ internal static class PythonAnnotations
         if (!typeof(Delegate).IsAssignableFrom(type) || type.GetMethod("Invoke") is not { } invoke)
             return null;
         var arguments = string.Join(", ", invoke.GetParameters().Select(p => Result(p.ParameterType)));
-        var returns = invoke.ReturnType == typeof(void) ? "None"
-            : Scalar(invoke.ReturnType) ?? (invoke.ReturnType == typeof(NdBuffer) ? ArrayLike : Array(invoke.ReturnType) ?? Class(invoke.ReturnType)) ?? Any;
+        var returns = invoke.ReturnType == typeof(void) ? "None" : Accepted(invoke.ReturnType);
         return $"typing.Callable[[{arguments}], {returns}]";
     }
 
