@@ -48,10 +48,13 @@ test: build stacks pack
 	  echo "== tests of the stack scripts (interrupted runs leave no mount behind)"; \
 	  eng/stacks/test-stacks.sh | tee artifacts/test/stack-scripts.log || rc=1; \
 	  tail -n 1 artifacts/test/stack-scripts.log > artifacts/test/stack-scripts.totals; \
+	  grep -E '^  FAIL ' artifacts/test/stack-scripts.log | cut -c1-300 | sed 's/^ */stack-scripts: /' > artifacts/test/stack-scripts.failures; \
 	fi; \
 	echo "== the packages as a user installs them (make pack's feed, a fresh project, README's first example)"; \
 	$(PYTHON) eng/packaging/test_packages.py $(STACKS) | tee artifacts/test/packages.log || rc=1; \
 	tail -n 1 artifacts/test/packages.log > artifacts/test/packages.totals; \
+	grep -E '^  FAIL ' artifacts/test/packages.log | cut -c1-300 | sed 's/^ */packages: /' > artifacts/test/packages.failures; \
+	if [ -n "$$(cat artifacts/test/*.failures 2>/dev/null)" ]; then echo "== failed"; cat artifacts/test/*.failures; fi; \
 	echo "== totals"; cat artifacts/test/*.totals; \
 	cat artifacts/test/*.totals | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | \
 	  awk '{ p += $$1; f += $$2; s += $$3 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'; \

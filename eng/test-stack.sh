@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-stack.sh LOGDIR   Runs every test on the stack it is started in (see eng/stacks/run.sh), after `make build`:
 # the xunit projects, then pytest over tests/python. Writes LOGDIR/<stack>.log and the totals line
-# "<stack> (CPython x, NumPy y): N passed, N failed, N skipped" to LOGDIR/<stack>.totals.
+# "<stack> (CPython x, NumPy y): N passed, N failed, N skipped" to LOGDIR/<stack>.totals and the names of the failed
+# tests to LOGDIR/<stack>.failures.
 set -uo pipefail
 logdir=${1:?usage: test-stack.sh LOGDIR}
 stack=${NDBRIDGE_STACK:?run through eng/stacks/run.sh}
@@ -31,5 +32,13 @@ awk -v name="$stack ($versions)" '
     }
   }
   END { printf "%s: %d passed, %d failed, %d skipped\n", name, p, f, s }' "$log" | tee "$logdir/$stack.totals"
+# The names of what failed, so that the end of `make test`'s output (all a CI log may keep) says which tests to look at.
+# An xunit failure keeps the first line of its message.
+awk -v stack="$stack" '
+  function out(line) { sub(/^ +/, "", line); print stack ": " substr(line, 1, 300) }
+  /^ +Failed [^ :]/ { out($0); want = 1; next }
+  want && /Error Message:/ { next }
+  want { out("  " $0); want = 0; next }
+  /^(FAILED|ERROR) |Test Run Aborted|active test run was aborted/ { out($0) }' "$log" >"$logdir/$stack.failures"
 # A run that failed without a counted failure (a crash, a build missing) still fails the stack.
 exit $rc

@@ -57,14 +57,25 @@ internal sealed class BenchmarkContext(BenchmarkOptions options, NumPySession? n
         }
     }
 
+    /// <summary>How long <see cref="Pair"/> runs both sides, alternating, before it times them.</summary>
+    public const double PairWarmUpSeconds = 0.5;
+
     /// <summary>
     /// Times the candidate and its baseline alternately (so both see the same machine load) and returns the
-    /// median seconds of each, after one untimed warm-up of each.
+    /// median seconds of each, after <see cref="PairWarmUpSeconds"/> of untimed alternating runs.
     /// </summary>
+
     public (double CandidateSeconds, double BaselineSeconds) Pair(Action candidate, Action baseline)
     {
-        candidate();
-        baseline();
+        // Tiered compilation promotes a method only after 30 calls and 100 ms without new tier-0 code, then compiles
+        // it in the background: one untimed call left the first repetitions of a short row in tier-0 code.
+        long warmStart = Stopwatch.GetTimestamp();
+        do
+        {
+            candidate();
+            baseline();
+        }
+        while (Stopwatch.GetElapsedTime(warmStart).TotalSeconds < PairWarmUpSeconds);
         var candidateTimes = new double[Options.Repetitions];
         var baselineTimes = new double[Options.Repetitions];
         for (int i = 0; i < Options.Repetitions; i++)
@@ -144,7 +155,7 @@ internal static class ResultsWriter
         text.AppendLine($"- OS / runtime: {machine.Os} / {machine.Runtime}");
         text.AppendLine($"- Load average (1/5/15 min) before: {machine.LoadBefore}; after: {machine.LoadAfter}. " +
             "The machine is shared: absolute times are noisy, ratios taken in one run are what counts.");
-        text.AppendLine($"- Repetitions per figure: {options.Repetitions} (median), after one warm-up.");
+        text.AppendLine($"- Repetitions per figure: {options.Repetitions} (median), after {BenchmarkContext.PairWarmUpSeconds} s of untimed alternating runs (tiered compilation settles).");
         foreach (SuiteResult result in results)
         {
             text.AppendLine();

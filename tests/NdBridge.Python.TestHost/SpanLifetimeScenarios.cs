@@ -207,11 +207,14 @@ internal static class SpanLifetimeScenarios
         return true;
     }
 
-    // The member called again and again from the barrier on, so Dispose lands before, during and between calls.
+    // The member called again and again from the barrier on, so Dispose lands before, during and between calls. Calls
+    // go on until Dispose has landed (at most MaxCalls): a member faster than the disposer's spin would otherwise finish
+    // every repetition first on a fast machine, and the race would never be run.
     private static bool Repeat(NdBuffer buffer, Barrier barrier, Action<NdBuffer> call)
     {
+        const int MinCalls = 16, MaxCalls = 1 << 20;
         barrier.SignalAndWait();
-        for (var k = 0; k < 16; k++)
+        for (var k = 0; k < MinCalls || (k < MaxCalls && !buffer.IsDisposed); k++)
             call(buffer);
         return true;
     }

@@ -6,7 +6,7 @@ namespace NdBridge.Python;
 internal static unsafe partial class BufferExportType
 {
     [UnmanagedCallersOnly]
-    private static nint DLPack(nint self, nint args, nint kwargs)
+    private static nint DLPack(nint self, nint* args, nint positionalCount, nint keywordNames)
     {
         try
         {
@@ -14,9 +14,9 @@ internal static unsafe partial class BufferExportType
             if (state is null)
                 return DLPackMethods.SetError(CPython.PyExc_BufferError, $"{Name} is not initialised");
             using var gil = PythonGil.Acquire(); // the caller holds the GIL; this records it for NdBridge
-            // The export holds a holder on the owner while it lives: the tensor takes one of its own.
-            var source = new DLPackSource(state.Owner, state.Format, state.Layout, state.Origin, state.IsReadOnly);
-            return DLPackMethods.DunderDLPack(source, args, kwargs);
+            // The export holds a holder on the owner while it lives: the tensor keeps the export.
+            var source = new DLPackSource(state.Owner, state.Format, state.Layout, state.Origin, state.IsReadOnly, keeper: self);
+            return DLPackMethods.DunderDLPack(source, args, positionalCount, keywordNames);
         }
         catch (Exception exception)
         {

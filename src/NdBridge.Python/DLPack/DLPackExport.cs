@@ -4,8 +4,9 @@ namespace NdBridge.Python;
 
 /// <summary>
 /// DLPack producer: a capsule (<c>dltensor_versioned</c> or legacy <c>dltensor</c>) viewing an
-/// <see cref="NdBuffer"/>'s or an export's memory. The tensor holds an <see cref="NdMemoryLease"/> on the memory; its
-/// deleter releases that lease and frees the tensor, exactly once, on whatever thread the consumer calls it; an
+/// <see cref="NdBuffer"/>'s or an export's memory. The tensor holds a reference to the export object
+/// (<c>__dlpack__</c>), or an <see cref="NdMemoryLease"/> on the memory (an <see cref="NdBuffer"/>'s capsule); its
+/// deleter lets go of that and frees the tensor, exactly once, on whatever thread the consumer calls it; an
 /// unconsumed capsule's destructor calls it. Refusals are values (a message), so the Python method raises
 /// <c>BufferError</c> and the .NET API its own exception, without exceptions as control flow.
 /// </summary>
@@ -56,19 +57,27 @@ internal static unsafe class DLPackExport
     {
         refusal = null;
         var managed = Allocate(source, dataType, versioned, minorVersion, isCopy);
-        // The origin was read before the lease is taken: it is valid once the owner is proven alive.
-        var lease = source.Owner.TryLease();
-        if (lease is null)
+        if (source.Keeper != 0)
         {
-            NativeMemory.Free(managed);
-            refusal = Released;
-            return 0;
+            CPython.Py_IncRef(source.Keeper); // GIL held; the keeper holds the memory, so the origin stays valid
+            Activate(managed, versioned, (void*)source.Keeper, kept: true);
         }
-        Activate(managed, versioned, lease);
+        else
+        {
+            // The origin was read before the lease is taken: it is valid once the owner is proven alive.
+            var lease = source.Owner.TryLease();
+            if (lease is null)
+            {
+                CPython.PyMem_RawFree(managed);
+                refusal = Released;
+                return 0;
+            }
+            Activate(managed, versioned, (void*)GCHandle.ToIntPtr(GCHandle.Alloc(lease)), kept: false);
+        }
         var capsule = CPython.PyCapsule_New(managed, versioned ? DLPackNative.DltensorVersionedName : DLPackNative.DltensorName, &DestroyCapsule);
         if (capsule == 0)
         {
-            DLPackTensorOwner.CallDeleter(managed, versioned); // releases the lease just taken
+            DLPackTensorOwner.CallDeleter(managed, versioned); // releases the keeper or lease just taken
             throw PythonErrors.FetchPending();
         }
         return capsule;
@@ -118,7 +127,9 @@ internal static unsafe class DLPackExport
         var layout = source.Layout;
         var rank = layout.Rank;
         var headerByteLength = versioned ? sizeof(DLPackNative.DLManagedTensorVersioned) : sizeof(DLPackNative.DLManagedTensor);
-        var block = (byte*)NativeMemory.AllocZeroed((nuint)(headerByteLength + 2 * rank * sizeof(long)));
+        var block = (byte*)CPython.PyMem_RawCalloc(1, (nuint)(headerByteLength + 2 * rank * sizeof(long)));
+        if (block == null)
+            ThrowHelper.ThrowOutOfMemory();
         var shape = (long*)(block + headerByteLength);
         var strides = shape + rank;
         var itemSize = layout.ItemSize;
@@ -154,21 +165,55 @@ internal static unsafe class DLPackExport
         return block;
     }
 
-    // Gives the tensor its lease and its deleter.
-    private static void Activate(void* managed, bool versioned, NdMemoryLease lease)
+    // The deleters as the values written into tensors, read once: TryDeleteOwn recognises a tensor by them.
+    private static readonly nint s_deleteVersioned = (nint)(delegate* unmanaged<DLPackNative.DLManagedTensorVersioned*, void>)&DeleteVersioned;
+    private static readonly nint s_deleteLegacy = (nint)(delegate* unmanaged<DLPackNative.DLManagedTensor*, void>)&DeleteLegacy;
+    private static readonly nint s_deleteVersionedKept = (nint)(delegate* unmanaged<DLPackNative.DLManagedTensorVersioned*, void>)&DeleteVersionedKept;
+    private static readonly nint s_deleteLegacyKept = (nint)(delegate* unmanaged<DLPackNative.DLManagedTensor*, void>)&DeleteLegacyKept;
+
+    // Gives the tensor what keeps its memory alive (a keeper's reference, or a lease's GCHandle) and its deleter.
+    private static void Activate(void* managed, bool versioned, void* managerContext, bool kept)
     {
-        var handle = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(lease));
         if (versioned)
         {
-            ((DLPackNative.DLManagedTensorVersioned*)managed)->manager_ctx = handle;
-            ((DLPackNative.DLManagedTensorVersioned*)managed)->deleter = &DeleteVersioned;
+            var tensor = (DLPackNative.DLManagedTensorVersioned*)managed;
+            tensor->manager_ctx = managerContext;
+            tensor->deleter = (delegate* unmanaged<DLPackNative.DLManagedTensorVersioned*, void>)(kept ? s_deleteVersionedKept : s_deleteVersioned);
         }
         else
         {
-            ((DLPackNative.DLManagedTensor*)managed)->manager_ctx = handle;
-            ((DLPackNative.DLManagedTensor*)managed)->deleter = &DeleteLegacy;
+            var tensor = (DLPackNative.DLManagedTensor*)managed;
+            tensor->manager_ctx = managerContext;
+            tensor->deleter = (delegate* unmanaged<DLPackNative.DLManagedTensor*, void>)(kept ? s_deleteLegacyKept : s_deleteLegacy);
         }
         Interlocked.Increment(ref s_tensorsCreated);
+    }
+
+    /// <summary>
+    /// Runs the deleter of a tensor this class made as a managed call (no transition out to C and back), and says
+    /// whether it did; false for a foreign tensor, whose deleter the caller calls.
+    /// </summary>
+    internal static bool TryDeleteOwn(void* managed, bool versioned)
+    {
+        nint deleter;
+        void* context;
+        if (versioned)
+        {
+            deleter = (nint)((DLPackNative.DLManagedTensorVersioned*)managed)->deleter;
+            context = ((DLPackNative.DLManagedTensorVersioned*)managed)->manager_ctx;
+        }
+        else
+        {
+            deleter = (nint)((DLPackNative.DLManagedTensor*)managed)->deleter;
+            context = ((DLPackNative.DLManagedTensor*)managed)->manager_ctx;
+        }
+        if (deleter == s_deleteVersionedKept || deleter == s_deleteLegacyKept)
+            DeleteKept(managed, (nint)context);
+        else if (deleter == s_deleteVersioned || deleter == s_deleteLegacy)
+            Delete(managed, context);
+        else
+            return false;
+        return true;
     }
 
     [UnmanagedCallersOnly]
@@ -177,13 +222,19 @@ internal static unsafe class DLPackExport
     [UnmanagedCallersOnly]
     private static void DeleteLegacy(DLPackNative.DLManagedTensor* self) => Delete(self, self->manager_ctx);
 
+    [UnmanagedCallersOnly]
+    private static void DeleteVersionedKept(DLPackNative.DLManagedTensorVersioned* self) => DeleteKept(self, (nint)self->manager_ctx);
+
+    [UnmanagedCallersOnly]
+    private static void DeleteLegacyKept(DLPackNative.DLManagedTensor* self) => DeleteKept(self, (nint)self->manager_ctx);
+
     // Any thread, GIL or not: frees the block, then releases the lease (which may free the memory).
     private static void Delete(void* block, void* managerContext)
     {
         var handle = GCHandle.FromIntPtr((nint)managerContext);
         var lease = (NdMemoryLease)handle.Target!;
         handle.Free();
-        NativeMemory.Free(block);
+        CPython.PyMem_RawFree(block);
         Interlocked.Increment(ref s_deletersRun);
         try
         {
@@ -192,6 +243,21 @@ internal static unsafe class DLPackExport
         catch (Exception exception)
         {
             // The deleter is called from C: report, never unwind.
+            ReportUnraisable(exception);
+        }
+    }
+
+    // Any thread, GIL or not: frees the block, then drops the keeper's reference under the GIL (which may free the memory).
+    private static void DeleteKept(void* block, nint keeper)
+    {
+        CPython.PyMem_RawFree(block);
+        Interlocked.Increment(ref s_deletersRun);
+        try
+        {
+            PythonRuntime.DecRefFromAnyThread(keeper);
+        }
+        catch (Exception exception)
+        {
             ReportUnraisable(exception);
         }
     }

@@ -7,58 +7,62 @@ namespace NdBridge.Python;
 /// </summary>
 internal static unsafe class DLPackMethods
 {
-    /// <summary><c>__dlpack__</c> for <paramref name="source"/>; <paramref name="args"/> must be empty (keyword-only).</summary>
-    internal static nint DunderDLPack(in DLPackSource source, nint args, nint kwargs)
+    /// <summary>
+    /// <c>__dlpack__</c> for <paramref name="source"/>, called the <c>METH_FASTCALL | METH_KEYWORDS</c> way (NumPy 2
+    /// passes its keywords by vectorcall, so no dict is built): <paramref name="args"/> holds
+    /// <paramref name="positionalCount"/> positional values, which must be none, then one value per name in the
+    /// tuple <paramref name="keywordNames"/> (0 when there are none).
+    /// </summary>
+    internal static nint DunderDLPack(in DLPackSource source, nint* args, nint positionalCount, nint keywordNames)
     {
-        if (args != 0 && CPython.PyTuple_Size(args) != 0)
+        if (positionalCount != 0)
             return SetError(CPython.PyExc_TypeError, "__dlpack__() takes only keyword arguments (stream, max_version, dl_device, copy)");
         (long, long)? maxVersion = null;
         bool? copy = null;
-        if (kwargs != 0)
+        var keywordCount = keywordNames == 0 ? 0 : CPython.PyTuple_Size(keywordNames);
+        for (nint i = 0; i < keywordCount; i++)
         {
-            nint position = 0, key, value;
-            while (CPython.PyDict_Next(kwargs, &position, &key, &value) != 0)
+            var key = CPython.PyTuple_GetItem(keywordNames, i); // borrowed; CPython's vectorcall makes every name a str
+            var value = args[i]; // the keyword values follow the (zero) positional ones
+            nint byteLength;
+            var utf8 = CPython.PyUnicode_AsUTF8AndSize(key, &byteLength);
+            if (utf8 == null)
+                return 0; // not a str: Python's error is set
+            var name = new ReadOnlySpan<byte>(utf8, checked((int)byteLength));
+            if (name.SequenceEqual("stream"u8))
             {
-                nint byteLength;
-                var utf8 = CPython.PyUnicode_AsUTF8AndSize(key, &byteLength);
-                if (utf8 == null)
-                    return 0; // not a str: Python's error is set
-                var name = new ReadOnlySpan<byte>(utf8, checked((int)byteLength));
-                if (name.SequenceEqual("stream"u8))
-                {
-                    if (value != CPython.Py_None)
-                        return SetError(CPython.PyExc_BufferError, "NdBridge memory is on the CPU, where DLPack allows only stream=None");
-                }
-                else if (name.SequenceEqual("max_version"u8))
-                {
-                    if (value == CPython.Py_None)
-                        continue;
-                    if (!TryReadPair(value, out var version) || version.First < 0 || version.Second < 0)
-                        return SetError(CPython.PyExc_TypeError, "max_version must be None or a (major, minor) tuple of non-negative ints");
-                    maxVersion = version;
-                }
-                else if (name.SequenceEqual("dl_device"u8))
-                {
-                    if (value == CPython.Py_None)
-                        continue;
-                    if (!TryReadPair(value, out var device))
-                        return SetError(CPython.PyExc_TypeError, "dl_device must be None or a (device_type, device_id) tuple of ints");
-                    if (device != (DLPackNative.kDLCPU, 0))
-                        return SetError(CPython.PyExc_BufferError, $"NdBridge memory is on the CPU (kDLCPU, 0); dl_device=({device.First}, {device.Second}) would need a cross-device copy, which NdBridge cannot make");
-                }
-                else if (name.SequenceEqual("copy"u8))
-                {
-                    if (value == CPython.Py_True)
-                        copy = true;
-                    else if (value == CPython.Py_False)
-                        copy = false;
-                    else if (value != CPython.Py_None)
-                        return SetError(CPython.PyExc_TypeError, "copy must be None, True or False");
-                }
-                else
-                {
-                    return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{System.Text.Encoding.UTF8.GetString(name)}'");
-                }
+                if (value != CPython.Py_None)
+                    return SetError(CPython.PyExc_BufferError, "NdBridge memory is on the CPU, where DLPack allows only stream=None");
+            }
+            else if (name.SequenceEqual("max_version"u8))
+            {
+                if (value == CPython.Py_None)
+                    continue;
+                if (!TryReadPair(value, out var version) || version.First < 0 || version.Second < 0)
+                    return SetError(CPython.PyExc_TypeError, "max_version must be None or a (major, minor) tuple of non-negative ints");
+                maxVersion = version;
+            }
+            else if (name.SequenceEqual("dl_device"u8))
+            {
+                if (value == CPython.Py_None)
+                    continue;
+                if (!TryReadPair(value, out var device))
+                    return SetError(CPython.PyExc_TypeError, "dl_device must be None or a (device_type, device_id) tuple of ints");
+                if (device != (DLPackNative.kDLCPU, 0))
+                    return SetError(CPython.PyExc_BufferError, $"NdBridge memory is on the CPU (kDLCPU, 0); dl_device=({device.First}, {device.Second}) would need a cross-device copy, which NdBridge cannot make");
+            }
+            else if (name.SequenceEqual("copy"u8))
+            {
+                if (value == CPython.Py_True)
+                    copy = true;
+                else if (value == CPython.Py_False)
+                    copy = false;
+                else if (value != CPython.Py_None)
+                    return SetError(CPython.PyExc_TypeError, "copy must be None, True or False");
+            }
+            else
+            {
+                return SetError(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{System.Text.Encoding.UTF8.GetString(name)}'");
             }
         }
         var capsule = DLPackExport.CreateCapsule(source, PythonDLPack.MinorVersionFor(maxVersion), copy, out var refusal);

@@ -28,6 +28,9 @@ internal sealed unsafe class DLPackTensorOwner : NdMemoryOwner
     /// <summary>Calls the tensor's deleter, if it has one (a NULL deleter means the producer keeps it alive).</summary>
     internal static void CallDeleter(void* managedTensor, bool versioned)
     {
+        if (DLPackExport.TryDeleteOwn(managedTensor, versioned))
+            return; // NdBridge's own tensor (a round trip, an unconsumed capsule): deleted without leaving .NET
+
         if (versioned)
         {
             var tensor = (DLPackNative.DLManagedTensorVersioned*)managedTensor;

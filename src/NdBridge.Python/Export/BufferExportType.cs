@@ -45,7 +45,7 @@ internal static unsafe partial class BufferExportType
     [
         new("__sizeof__", (delegate* unmanaged<nint, nint, nint>)&SizeOf, METH_NOARGS,
             "Size of the export object in bytes, its native shape/strides/format block included (not the memory it exports)."),
-        new("__dlpack__", (delegate* unmanaged<nint, nint, nint, nint>)&DLPack, METH_VARARGS | METH_KEYWORDS,
+        new("__dlpack__", (delegate* unmanaged<nint, nint*, nint, nint, nint>)&DLPack, METH_FASTCALL | METH_KEYWORDS,
             "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)\n--\n\nA DLPack capsule of the memory: 'dltensor_versioned' (READ_ONLY flag for read-only memory) when max_version >= (1, 0), else the legacy 'dltensor'."),
         new("__dlpack_device__", (delegate* unmanaged<nint, nint, nint>)&DLPackDevice, METH_NOARGS,
             "__dlpack_device__()\n--\n\n(kDLCPU, 0): the memory is host memory."),

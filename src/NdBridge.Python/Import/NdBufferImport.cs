@@ -64,7 +64,9 @@ public static unsafe partial class NdBufferImport
             ThrowHelper.ThrowArgumentNull(nameof(source));
         using var gil = PythonGil.Acquire();
         using var borrow = new Borrow(source);
-        return DangerousFromBorrowedReference(borrow.Reference, writable);
+        if (CPython.PyObject_CheckBuffer(borrow.Reference) == 0)
+            ThrowHelper.ThrowImportNoBufferProtocol(nameof(source), PythonTypeNames.Of(borrow.Reference));
+        return ImportBuffer(borrow.Reference, writable);
     }
 
     /// <summary>

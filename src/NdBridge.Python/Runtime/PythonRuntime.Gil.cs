@@ -154,6 +154,20 @@ public sealed unsafe partial class PythonRuntime
         Interlocked.Decrement(ref s_liveObjects);
     }
 
+    /// <summary>
+    /// Drops a reference that a Python-side holder owns (a DLPack tensor's keeper), on any thread, GIL or not: like
+    /// <see cref="Release"/>, but not counted as a dependent, since Python, not .NET code, decides when it goes. After
+    /// the interpreter is gone it is dropped with it. Never from a finalizer.
+    /// </summary>
+    internal static void DecRefFromAnyThread(nint reference)
+    {
+        var current = s_current;
+        if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
+            return;
+        using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
+        CPython.Py_DecRef(reference);
+    }
+
     /// <summary>The release of one owned reference (<c>Py_DecRef</c>), for <see cref="Release"/>.</summary>
     internal static void DecRef(nint reference) => CPython.Py_DecRef(reference);
 

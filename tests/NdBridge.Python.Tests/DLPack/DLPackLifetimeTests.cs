@@ -34,6 +34,8 @@ public sealed class DLPackLifetimeTests
                 return float(np.from_dlpack(Shim(lambda **kw: cap, lambda: (1, 0))).sum())
             def numpy_from_export(export):
                 return float(np.from_dlpack(export).sum())
+            def ctypes_from_export(export):
+                return ctypes_consume(export.__dlpack__(max_version=(1, 0)))
             def ctypes_consume(cap):
                 x = Consumed(cap)
                 total = float(x.array.sum())
@@ -44,9 +46,10 @@ public sealed class DLPackLifetimeTests
         using var numpyConsume = ns.GetItem("numpy_consume");
         using var ctypesConsume = ns.GetItem("ctypes_consume");
         using var numpyFromExport = ns.GetItem("numpy_from_export");
+        using var ctypesFromExport = ns.GetItem("ctypes_from_export");
         var values = new double[] { 1, 2, 3, 4, 5, 6, 7, 8 };
         var before = Counts.Take();
-        var byPath = new int[8];
+        var byPath = new int[9];
 
         for (var i = 0; i < cycles; i++)
         {
@@ -102,6 +105,17 @@ public sealed class DLPackLifetimeTests
                         Assert.Equal(36.0, sum.As<double>());
                     break;
                 }
+                case 8: // the exported type's __dlpack__, consumed by the ctypes peer: the tensor's reference to the
+                        // export is dropped by a deleter called with the GIL released
+                {
+                    PythonObject export;
+                    using (var buffer = NdBuffer.FromArray(values))
+                        export = buffer.ToPython();
+                    using (export)
+                    using (var sum = ctypesFromExport.Call(export))
+                        Assert.Equal(36.0, sum.As<double>());
+                    break;
+                }
                 case 6: // the same chain, consumed by the ctypes peer, whose deleter call releases the GIL
                 {
                     using var imported = PythonDLPack.Import(producer);
@@ -121,6 +135,50 @@ public sealed class DLPackLifetimeTests
         Assert.Equal(byPath[5] + byPath[6], Python.Eval<long>("t.deleted", ns));
         Assert.Equal(0, Python.Eval<long>("t.double", ns));
         Assert.Equal(0, Python.Eval<long>("len(t.live)", ns));
+    }
+
+    [Fact]
+    public void ExportedTypeTensor_OutlivesItsExportAndBuffer_AndItsDeleterOnAnotherThreadWithoutTheGil_ReleasesThem()
+    {
+        var before = Counts.Take();
+        var values = new int[] { 1, 2, 3 };
+        nint tensor;
+        long exportReferences;
+        using (var buffer = NdBuffer.FromArray(values))
+        using (var export = buffer.ToPython())
+        {
+            using var dunder = export.GetAttr("__dlpack__");
+            using var maxVersion = Python.Eval("(1, 0)");
+            using (PythonGil.Acquire())
+                exportReferences = RawPython.RefCount(export.DangerousGetBorrowedReference());
+            using var capsule = dunder.CallWithKeywords([], [new("max_version", maxVersion)]);
+            unsafe
+            {
+                using var gil = PythonGil.Acquire();
+                var raw = capsule.DangerousGetBorrowedReference();
+                tensor = (nint)CPython.PyCapsule_GetPointer(raw, DLPackNative.DltensorVersionedName);
+                Assert.Equal(0, CPython.PyCapsule_SetName(raw, DLPackNative.UsedDltensorVersionedName)); // consumed, as a C consumer would
+                exportReferences = RawPython.RefCount(export.DangerousGetBorrowedReference()) - exportReferences;
+            }
+        }
+        Assert.Equal(1, exportReferences); // the tensor's reference to the export
+        var held = Counts.Take();
+        Assert.Equal(before.Owners + 1, held.Owners); // the tensor keeps the export, which keeps the pinned array
+        Assert.Equal(before.PythonDependents, held.PythonDependents); // a reference Python-side holders own: no dependent
+        var thread = new Thread(() =>
+        {
+            unsafe
+            {
+                var managed = (DLPackNative.DLManagedTensorVersioned*)tensor;
+                managed->deleter(managed); // a consumer's own thread, no GIL
+            }
+        });
+        thread.Start();
+        thread.Join();
+        var after = Counts.Take();
+        Assert.Equal(before with { Created = 0, Deleted = 0 }, after with { Created = 0, Deleted = 0 });
+        Assert.Equal(1, after.Created - before.Created);
+        Assert.Equal(1, after.Deleted - before.Deleted);
     }
 
     [Fact]
