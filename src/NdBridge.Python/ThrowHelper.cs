@@ -29,10 +29,6 @@ internal static partial class ThrowHelper
         throw new ObjectDisposedException(objectName);
 
     [DoesNotReturn]
-    public static void ThrowOutOfMemory() =>
-        throw new OutOfMemoryException();
-
-    [DoesNotReturn]
     public static void ThrowNotSupported(string message) =>
         throw new NotSupportedException(message);
 

@@ -68,7 +68,7 @@ internal static unsafe class DLPackExport
             var lease = source.Owner.TryLease();
             if (lease is null)
             {
-                CPython.PyMem_RawFree(managed);
+                NativeMemory.Free(managed);
                 refusal = Released;
                 return 0;
             }
@@ -127,9 +127,7 @@ internal static unsafe class DLPackExport
         var layout = source.Layout;
         var rank = layout.Rank;
         var headerByteLength = versioned ? sizeof(DLPackNative.DLManagedTensorVersioned) : sizeof(DLPackNative.DLManagedTensor);
-        var block = (byte*)CPython.PyMem_RawCalloc(1, (nuint)(headerByteLength + 2 * rank * sizeof(long)));
-        if (block == null)
-            ThrowHelper.ThrowOutOfMemory();
+        var block = (byte*)NativeMemory.AllocZeroed((nuint)(headerByteLength + 2 * rank * sizeof(long)));
         var shape = (long*)(block + headerByteLength);
         var strides = shape + rank;
         var itemSize = layout.ItemSize;
@@ -234,7 +232,7 @@ internal static unsafe class DLPackExport
         var handle = GCHandle.FromIntPtr((nint)managerContext);
         var lease = (NdMemoryLease)handle.Target!;
         handle.Free();
-        CPython.PyMem_RawFree(block);
+        NativeMemory.Free(block);
         Interlocked.Increment(ref s_deletersRun);
         try
         {
@@ -250,7 +248,7 @@ internal static unsafe class DLPackExport
     // Any thread, GIL or not: frees the block, then drops the keeper's reference under the GIL (which may free the memory).
     private static void DeleteKept(void* block, nint keeper)
     {
-        CPython.PyMem_RawFree(block);
+        NativeMemory.Free(block);
         Interlocked.Increment(ref s_deletersRun);
         try
         {

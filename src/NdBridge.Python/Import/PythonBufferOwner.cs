@@ -37,9 +37,7 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
     /// <summary>A zeroed native <see cref="Holding"/>; free it with <see cref="FreeUnowned"/> until <see cref="TakeOver"/> succeeds.</summary>
     internal static Holding* AllocateHolding()
     {
-        var holding = (Holding*)CPython.PyMem_RawCalloc(1, (nuint)sizeof(Holding));
-        if (holding == null)
-            ThrowHelper.ThrowOutOfMemory();
+        var holding = (Holding*)NativeMemory.AllocZeroed((nuint)sizeof(Holding));
         Interlocked.Increment(ref s_liveHoldings);
         return holding;
     }
@@ -68,7 +66,7 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
         if (holding->View.obj != 0)
             CPython.PyBuffer_Release(&holding->View); // calls the exporter's releasebuffer, then decrefs view.obj
         CPython.Py_DecRef(holding->HeldObject); // NULL is allowed
-        CPython.PyMem_RawFree(holding);
+        NativeMemory.Free(holding);
         Interlocked.Decrement(ref s_liveHoldings);
     }
 }

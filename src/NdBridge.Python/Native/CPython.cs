@@ -20,7 +20,6 @@ internal static unsafe partial class CPython
     internal static void Bind(nint library)
     {
         BindLifecycle(library);
-        BindMemory(library);
         BindObject(library);
         BindErrors(library);
         BindNumbers(library);
