@@ -165,20 +165,8 @@ public sealed class DLPackLifetimeTests
         var held = Counts.Take();
         Assert.Equal(before.Owners + 1, held.Owners); // the tensor keeps the export, which keeps the pinned array
         Assert.Equal(before.PythonDependents, held.PythonDependents); // a reference Python-side holders own: no dependent
-        var thread = new Thread(() =>
-        {
-            unsafe
-            {
-                var managed = (DLPackNative.DLManagedTensorVersioned*)tensor;
-                managed->deleter(managed); // a consumer's own thread, no GIL
-            }
-        });
-        thread.Start();
-        thread.Join();
-        var after = Counts.Take();
-        Assert.Equal(before with { Created = 0, Deleted = 0 }, after with { Created = 0, Deleted = 0 });
-        Assert.Equal(1, after.Created - before.Created);
-        Assert.Equal(1, after.Deleted - before.Deleted);
+        DeleteOnAnotherThread(tensor);
+        AssertBalancedAfterOneTensor(before);
     }
 
     [Fact]
@@ -200,16 +188,27 @@ public sealed class DLPackLifetimeTests
         }
         buffer.Dispose();
         Assert.Equal(before.Owners + 1, MemoryDiagnostics.LiveOwnerCount); // the tensor still holds the pinned array
+        DeleteOnAnotherThread(tensor);
+        AssertBalancedAfterOneTensor(before);
+    }
+
+    // A consumer's own thread, without the GIL, calls the versioned tensor's deleter.
+    private static void DeleteOnAnotherThread(nint tensor)
+    {
         var thread = new Thread(() =>
         {
             unsafe
             {
                 var managed = (DLPackNative.DLManagedTensorVersioned*)tensor;
-                managed->deleter(managed); // a consumer's own thread, no GIL
+                managed->deleter(managed);
             }
         });
         thread.Start();
         thread.Join();
+    }
+
+    private static void AssertBalancedAfterOneTensor(Counts before)
+    {
         var after = Counts.Take();
         Assert.Equal(before with { Created = 0, Deleted = 0 }, after with { Created = 0, Deleted = 0 });
         Assert.Equal(1, after.Created - before.Created);
