@@ -158,7 +158,7 @@ public sealed unsafe class ExportLifetimeTests(ITestOutputHelper output)
         ForceGc();
         var (rssAtCheckpoint, nonGcAtCheckpoint) = Rss();
         using (PythonGil.Acquire())
-            blocksAtCheckpoint = RawPython.AllocatedBlocks();
+            blocksAtCheckpoint = RawPython.SettledAllocatedBlocks();
         var tableAtCheckpoint = ExportTable.UsedIndexCount;
         barrier.SignalAndWait();
         foreach (var worker in workers)
@@ -167,7 +167,7 @@ public sealed unsafe class ExportLifetimeTests(ITestOutputHelper output)
         var (rssAtEnd, nonGcAtEnd) = Rss();
         using (PythonGil.Acquire())
         {
-            blocksAtEnd = RawPython.AllocatedBlocks();
+            blocksAtEnd = RawPython.SettledAllocatedBlocks();
             Assert.Equal(typeRefs, RawPython.RefCount(BufferExportType.Type));
             Assert.Equal(asarrayRefs, RawPython.RefCount(asarray.DangerousGetBorrowedReference()));
         }

@@ -83,14 +83,11 @@ public sealed unsafe class ImportLifetimeTests(ITestOutputHelper output)
 
     private static long Settle(nint[] raw, long[] baselines)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        Python.DrainReleaseQueue();
         using var gil = PythonGil.Acquire();
+        var blocks = RawPython.SettledAllocatedBlocks();
         for (var k = 0; k < raw.Length; k++)
             Assert.Equal(baselines[k], RawPython.RefCount(raw[k]));
-        return RawPython.AllocatedBlocks();
+        return blocks;
     }
 
     [Fact]

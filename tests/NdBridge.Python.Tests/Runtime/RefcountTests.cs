@@ -12,7 +12,10 @@ public sealed class RefcountTests : IDisposable
 {
     private const int Iterations = 100_000;
     private const int BlockCheckpoint = 10_000;
-    private const long BlockGrowthBound = 32;
+    // A leak of one block per iteration shows as 90,000, one per 90 iterations as 1,000. Below that the count moves
+    // with Python's free lists and caches, whose fill depends on when .NET's finalizer thread queued its releases: up
+    // to 147 blocks were seen on a loaded machine, on paths that leak nothing.
+    private const long BlockGrowthBound = 1_000;
 
     private readonly ITestOutputHelper _output;
     private readonly PythonRuntime _python = PythonFixture.Runtime;
@@ -68,9 +71,9 @@ public sealed class RefcountTests : IDisposable
         {
             iteration();
             if (i == BlockCheckpoint)
-                blocksAtCheckpoint = SettledAllocatedBlocks();
+                blocksAtCheckpoint = RawPython.SettledAllocatedBlocks();
         }
-        var blocksAtEnd = SettledAllocatedBlocks();
+        var blocksAtEnd = RawPython.SettledAllocatedBlocks();
         var after = references.Select(RawPython.RefCount).ToArray();
         var growth = blocksAtEnd - blocksAtCheckpoint;
         _output.WriteLine($"{api}: refcounts [{string.Join(", ", before)}] -> [{string.Join(", ", after)}]; " +
@@ -80,16 +83,6 @@ public sealed class RefcountTests : IDisposable
         Assert.False(RawPython.ErrorPending);
         // Queued releases of other tests' garbage may only lower the count; a leak of handles would raise it.
         Assert.True(PythonRuntime.LiveObjectCount <= liveBefore, $"{api}: {PythonRuntime.LiveObjectCount - liveBefore} PythonObject(s) not released");
-    }
-
-    // What .NET garbage still holds (an exception's traceback, a collected handle's object) is released first, at both
-    // counts: otherwise the count depends on when the GC last ran, and a leak of one block per iteration still shows as 90,000.
-    private static long SettledAllocatedBlocks()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        PythonRuntime.DrainQueuedReleases();
-        return RawPython.AllocatedBlocks();
     }
 
     [Fact]
