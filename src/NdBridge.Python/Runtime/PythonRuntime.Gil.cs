@@ -49,8 +49,7 @@ public sealed unsafe partial class PythonRuntime
     {
         // Counted before the check, so Shutdown sees this scope or this scope sees the shutdown.
         Interlocked.Increment(ref s_openScopes);
-        var current = s_current;
-        if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
+        if (InterpreterGone())
         {
             Interlocked.Decrement(ref s_openScopes);
             ThrowHelper.ThrowPythonNotRunning();
@@ -136,10 +135,9 @@ public sealed unsafe partial class PythonRuntime
     /// <param name="fromFinalizer">True on the finalizer thread.</param>
     internal static void Release(nint state, delegate*<nint, void> release, bool fromFinalizer)
     {
-        var current = s_current;
-        if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
+        if (InterpreterGone())
         {
-            // The interpreter is gone (shut down, or finalised by its host): nothing to release into.
+            // Shut down, or finalised by its host: nothing to release into.
             Interlocked.Decrement(ref s_liveObjects);
             return;
         }
@@ -161,12 +159,14 @@ public sealed unsafe partial class PythonRuntime
     /// </summary>
     internal static void DecRefFromAnyThread(nint reference)
     {
-        var current = s_current;
-        if (current is null || !current._running || CPython.Py_IsInitialized() == 0)
+        if (InterpreterGone())
             return;
         using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
         CPython.Py_DecRef(reference);
     }
+
+    // No interpreter to release into: none started, shut down, or finalised by its host.
+    private static bool InterpreterGone() => s_current is not { _running: true } || CPython.Py_IsInitialized() == 0;
 
     /// <summary>The release of one owned reference (<c>Py_DecRef</c>), for <see cref="Release"/>.</summary>
     internal static void DecRef(nint reference) => CPython.Py_DecRef(reference);

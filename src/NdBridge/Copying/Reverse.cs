@@ -36,22 +36,22 @@ internal static unsafe class Reverse
         {
             for (; i < itemCount && (nuint)(dst + i * 8) % 32 != 0; i++)
                 Unsafe.WriteUnaligned(dst + i * 8, Unsafe.ReadUnaligned<ulong>(src - i * 8));
-            // Items i..i+7 sit at src - (i+7)*8 .. src - i*8 + 8: inside the row.
-            for (; i + 8 <= itemCount; i += 8)
-            {
-                Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src - (i + 3) * 8));
-                Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src - (i + 7) * 8));
-                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8), Avx2.Permute4x64(v0, 0b00_01_10_11));
-                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8 + 32), Avx2.Permute4x64(v1, 0b00_01_10_11));
-            }
         }
         // Items i..i+7 sit at src - (i+7)*8 .. src - i*8 + 8: inside the row.
         for (; i + 8 <= itemCount; i += 8)
         {
-            Vector256<ulong> v0 = Avx.LoadVector256((ulong*)(src - (i + 3) * 8));
-            Vector256<ulong> v1 = Avx.LoadVector256((ulong*)(src - (i + 7) * 8));
-            Avx.Store((ulong*)(dst + i * 8), Avx2.Permute4x64(v0, 0b00_01_10_11));
-            Avx.Store((ulong*)(dst + i * 8 + 32), Avx2.Permute4x64(v1, 0b00_01_10_11));
+            Vector256<ulong> v0 = Avx2.Permute4x64(Avx.LoadVector256((ulong*)(src - (i + 3) * 8)), 0b00_01_10_11);
+            Vector256<ulong> v1 = Avx2.Permute4x64(Avx.LoadVector256((ulong*)(src - (i + 7) * 8)), 0b00_01_10_11);
+            if (stream)
+            {
+                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8), v0);
+                Avx.StoreAlignedNonTemporal((ulong*)(dst + i * 8 + 32), v1);
+            }
+            else
+            {
+                Avx.Store((ulong*)(dst + i * 8), v0);
+                Avx.Store((ulong*)(dst + i * 8 + 32), v1);
+            }
         }
         for (; i + 4 <= itemCount; i += 4)
         {
