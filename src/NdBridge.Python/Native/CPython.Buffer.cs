@@ -138,11 +138,11 @@ internal static unsafe partial class CPython
     internal static delegate* unmanaged<nint, byte*, int> PyCapsule_IsValid;
 
     /// <summary><c>int PyObject_CheckBuffer(PyObject *obj)</c>: 1 when the object supports the buffer protocol, else 0; never an error.</summary>
-    internal static delegate* unmanaged<nint, int> PyObject_CheckBuffer;
+    internal static delegate* unmanaged[SuppressGCTransition]<nint, int> PyObject_CheckBuffer; // reads two type slots, never calls out
 
     private static void BindBuffer(nint library)
     {
-        PyObject_CheckBuffer = (delegate* unmanaged<nint, int>)Export(library, nameof(PyObject_CheckBuffer));
+        PyObject_CheckBuffer = (delegate* unmanaged[SuppressGCTransition]<nint, int>)Export(library, nameof(PyObject_CheckBuffer));
         PyObject_GetBuffer = (delegate* unmanaged<nint, Py_buffer*, int, int>)Export(library, nameof(PyObject_GetBuffer));
         PyBuffer_Release = (delegate* unmanaged<Py_buffer*, void>)Export(library, nameof(PyBuffer_Release));
         PyType_FromSpec = (delegate* unmanaged<PyType_Spec*, nint>)Export(library, nameof(PyType_FromSpec));

@@ -8,8 +8,8 @@ namespace NdBridge;
 /// leases on it (<see cref="AcquireLease"/>): the memory is unpinned or freed once, when the last of them is released.
 /// </summary>
 /// <remarks>
-/// <para>Dispose buffers you create; an undisposed buffer's hold is released by its finalizer (a safety net that
-/// never blocks).</para>
+/// <para>Dispose buffers you create; an undisposed buffer's hold is released by a finalizer once the buffer is
+/// unreachable (a safety net that never blocks, and may wait for a full collection).</para>
 /// <para>Typed views never reach freed memory. A <see cref="StridedSpan{T}"/> or <see cref="ReadOnlyStridedSpan{T}"/>
 /// references its buffer, so the garbage collector keeps the buffer while a span is used; and once a buffer has
 /// handed out a span, <see cref="Dispose"/> marks it disposed (new views and copies throw
@@ -24,9 +24,8 @@ public sealed unsafe partial class NdBuffer : IDisposable
     private readonly byte* _origin;
     private readonly byte* _extentStart;
     private readonly nint _extentByteLength;
-    private int _disposed;
-    private int _released;
-    private int _spansHandedOut;
+    private int _state; // StateFlags: one word, so Dispose and span hand-outs order by one atomic each
+    private HolderGuard? _guard; // releases this buffer's holder if Dispose does not; null once Dispose did
 
     // Takes over one holder already acquired on `owner`. When extentStart is null the layout is trusted.
     private NdBuffer(NdMemoryOwner owner, byte* origin, byte* extentStart, nint extentByteLength,
@@ -39,13 +38,7 @@ public sealed unsafe partial class NdBuffer : IDisposable
         Format = format;
         Layout = layout;
         IsReadOnly = readOnly;
-    }
-
-    /// <summary>Releases this buffer's hold if it was never disposed, or was disposed after handing out spans. Never blocks.</summary>
-    ~NdBuffer()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
-            _owner.Release(onFinalizerThread: true);
+        _guard = HolderGuard.Arm(owner);
     }
 
     /// <summary>The format of each element (a PEP 3118 struct string).</summary>
@@ -72,8 +65,8 @@ public sealed unsafe partial class NdBuffer : IDisposable
     /// <summary><c>ElementCount * ItemSize</c> (the <c>len</c> of a <c>Py_buffer</c>).</summary>
     public nint ByteLength => Layout.ByteLength;
 
-    /// <summary>Whether <see cref="Dispose"/> was called (or the finalizer ran).</summary>
-    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+    /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => (Volatile.Read(ref _state) & StateFlags.Disposed) != 0;
 
     /// <summary>
     /// Whether the memory's bounds are known, so the layout was proven inside them. False for memory
@@ -125,13 +118,23 @@ public sealed unsafe partial class NdBuffer : IDisposable
     /// </summary>
     public void Dispose()
     {
-        // Full fences on both sides (here and in MarkSpansHandedOut): either a span being made sees the buffer
-        // disposed and throws, or this sees the span and defers.
-        if (Interlocked.Exchange(ref _disposed, 1) != 0 || Interlocked.CompareExchange(ref _spansHandedOut, 0, 0) != 0)
-            return;
-        if (Interlocked.Exchange(ref _released, 1) == 0)
+        // One compare-exchange against MarkSpansHandedOut's: either a span being made sees the buffer disposed and
+        // throws, or this sees the span and defers.
+        var state = Volatile.Read(ref _state);
+        while (true)
         {
-            GC.SuppressFinalize(this);
+            if ((state & StateFlags.Disposed) != 0)
+                return;
+            var seen = Interlocked.CompareExchange(ref _state, state | StateFlags.Disposed, state);
+            if (seen == state)
+                break;
+            state = seen;
+        }
+        if ((state & StateFlags.SpansHandedOut) == 0)
+        {
+            var guard = _guard!;
+            _guard = null;
+            guard.Disarm();
             _owner.Release();
         }
     }
@@ -139,14 +142,22 @@ public sealed unsafe partial class NdBuffer : IDisposable
     /// <summary>Records that a typed span over this buffer may exist, so <see cref="Dispose"/> leaves the release to the finalizer.</summary>
     internal void MarkSpansHandedOut()
     {
-        if (Volatile.Read(ref _spansHandedOut) == 0)
-            Interlocked.Exchange(ref _spansHandedOut, 1);
-        ThrowIfDisposed();
+        var state = Volatile.Read(ref _state);
+        if ((state & StateFlags.SpansHandedOut) == 0)
+            state = Interlocked.Or(ref _state, StateFlags.SpansHandedOut);
+        if ((state & StateFlags.Disposed) != 0)
+            ThrowHelper.ThrowObjectDisposed(nameof(NdBuffer));
     }
 
     /// <summary>Describes the buffer: format, layout, read-only flag.</summary>
     public override string ToString() =>
         $"NdBuffer format '{Format}' ({Format.Describe()}) {Layout}{(IsReadOnly ? " read-only" : "")}{(IsDisposed ? " disposed" : "")}";
+
+    private static class StateFlags
+    {
+        public const int Disposed = 1;
+        public const int SpansHandedOut = 2; // then the guard releases the holder, once no span can reach this buffer
+    }
 
     private void ThrowIfDisposed()
     {

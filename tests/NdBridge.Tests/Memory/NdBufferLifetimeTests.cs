@@ -195,10 +195,48 @@ public sealed unsafe class NdBufferLifetimeTests(ITestOutputHelper output)
         Assert.Equal(1, allocator.ReleaseCountOf(0));
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference CreateAndDrop(TestAllocator allocator)
+    [Fact]
+    public void RecycledGuards_ReleaseAnUndisposedBufferOnce_AndNeverADisposedOne()
     {
-        var buffer = Wrap(allocator, 0, allocator.Allocate(0, 16 * sizeof(long)));
+        const int disposedCount = 1_000;
+        using var allocator = new TestAllocator(disposedCount + 1);
+        var createdDuring = 0;
+        WeakReference? undisposed = null;
+        var thread = new Thread(() =>
+        {
+            // Warm this thread's pool, and age its guards into the oldest generation as a long-running thread's are.
+            var warm = Enumerable.Range(0, 4).Select(id => Wrap(allocator, id, allocator.Allocate(id, 16 * sizeof(long)))).ToList();
+            warm.ForEach(buffer => buffer.Dispose());
+            GC.Collect();
+            GC.Collect();
+            var createdBefore = HolderGuard.CreatedOnThisThread;
+            for (var id = 4; id < disposedCount; id++)
+            {
+                using var buffer = Wrap(allocator, id, allocator.Allocate(id, 16 * sizeof(long)));
+                buffer.Transpose().Dispose();
+            }
+            undisposed = CreateAndDrop(allocator, disposedCount);
+            createdDuring = HolderGuard.CreatedOnThisThread - createdBefore;
+        });
+        thread.Start();
+        thread.Join();
+        Assert.All(Enumerable.Range(0, disposedCount), id => Assert.Equal(1, allocator.ReleaseCountOf(id)));
+        Assert.Equal(0, allocator.ReleaseCountOf(disposedCount));
+        // The 1,992 buffers and views made and disposed in turn, and the two left undisposed, took guards from the pool.
+        Assert.Equal(0, createdDuring);
+        for (var attempt = 0; attempt < 10 && allocator.ReleaseCountOf(disposedCount) == 0; attempt++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.False(undisposed!.IsAlive);
+        Assert.True(allocator.AllReleasedExactlyOnce(disposedCount + 1, out var problem), problem);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference CreateAndDrop(TestAllocator allocator, int id = 0)
+    {
+        var buffer = Wrap(allocator, id, allocator.Allocate(id, 16 * sizeof(long)));
         var view = buffer.Slice(1, 0, 2);
         return new WeakReference(view);
     }

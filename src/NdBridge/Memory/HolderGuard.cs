@@ -1,0 +1,68 @@
+namespace NdBridge;
+
+/// <summary>
+/// The safety net of one <see cref="NdBuffer"/>'s holder: a finalizable object that only that buffer references, so
+/// it becomes unreachable with the buffer and then releases the holder the buffer never released (the buffer was
+/// dropped undisposed, or disposed after handing out spans).
+/// </summary>
+/// <remarks>
+/// <para>Kept apart from the buffer so that it can be recycled: allocating a finalizable object registers it with the
+/// collector, which cost more than the rest of an import of Python memory (120 of 350 ns). Disposing a buffer disarms
+/// its guard and keeps it in this thread's pool, where it stays reachable and so never finalizes, until the next
+/// buffer made on this thread arms it again.</para>
+/// <para>A recycled guard ages into the oldest generation: an undisposed buffer's holder is then released by the
+/// first full collection after the buffer became unreachable, not by the first collection.</para>
+/// </remarks>
+internal sealed class HolderGuard
+{
+    private const int MaxPooledPerThread = 16;
+
+    [ThreadStatic] private static HolderGuard? t_pooled;
+    [ThreadStatic] private static int t_pooledCount;
+
+    [ThreadStatic] private static int t_created;
+
+    private NdMemoryOwner? _owner;
+    private HolderGuard? _nextPooled;
+
+    private HolderGuard() => t_created++;
+
+    /// <summary>Guards allocated on this thread so far (each a pool miss); for tests that check recycling.</summary>
+    internal static int CreatedOnThisThread => t_created;
+
+    ~HolderGuard() => _owner?.Release(onFinalizerThread: true);
+
+    /// <summary>A guard that releases one holder on <paramref name="owner"/> if nobody disarms it before it is unreachable.</summary>
+    internal static HolderGuard Arm(NdMemoryOwner owner)
+    {
+        var guard = t_pooled;
+        if (guard is null)
+        {
+            guard = new HolderGuard();
+        }
+        else
+        {
+            t_pooled = guard._nextPooled;
+            guard._nextPooled = null;
+            t_pooledCount--;
+        }
+        guard._owner = owner;
+        return guard;
+    }
+
+    /// <summary>Its holder was released by its buffer: the guard releases nothing and serves the next buffer on this thread.</summary>
+    internal void Disarm()
+    {
+        _owner = null;
+        if (t_pooledCount < MaxPooledPerThread)
+        {
+            _nextPooled = t_pooled;
+            t_pooled = this;
+            t_pooledCount++;
+        }
+        else
+        {
+            GC.SuppressFinalize(this);
+        }
+    }
+}
