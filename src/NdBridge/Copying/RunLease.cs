@@ -2,24 +2,20 @@ namespace NdBridge.Copying;
 
 /// <summary>
 /// One holder on a buffer's memory for the duration of a run enumeration: taken when the enumeration is made,
-/// released once when it finishes or is disposed (<c>foreach</c> disposes), or by the finalizer if it was abandoned.
-/// Enumerator copies share the lease, so releasing it twice releases once.
+/// released once when it finishes or is disposed (<c>foreach</c> disposes), or by its <see cref="HolderGuard"/> once
+/// it was abandoned. Enumerator copies share the lease, so releasing it twice releases once.
 /// </summary>
 internal sealed class RunLease
 {
     private readonly NdMemoryOwner _owner;
+    private HolderGuard? _guard;
     private int _released;
 
     private RunLease(NdBuffer buffer)
     {
         Buffer = buffer;
         _owner = buffer.Owner;
-    }
-
-    ~RunLease()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
-            _owner.Release(onFinalizerThread: true);
+        _guard = HolderGuard.Arm(_owner);
     }
 
     /// <summary>The buffer enumerated: a disposed buffer stops the enumeration with <see cref="ObjectDisposedException"/>.</summary>
@@ -37,7 +33,9 @@ internal sealed class RunLease
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            GC.SuppressFinalize(this);
+            var guard = _guard!;
+            _guard = null;
+            guard.Disarm();
             _owner.Release();
         }
     }
