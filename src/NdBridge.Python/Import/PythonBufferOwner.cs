@@ -22,19 +22,19 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
         public nint HeldObject;
     }
 
-    private static long s_liveHoldings;
+    private static long s_liveHoldings; // allocated and freed with the GIL held: the GIL orders the counting
 
     private readonly Holding* _holding;
 
     private PythonBufferOwner(Holding* holding) => _holding = holding;
 
     /// <summary>Holdings allocated and not yet freed (an import's native block; for leak tests).</summary>
-    internal static long LiveHoldingCount => Interlocked.Read(ref s_liveHoldings);
+    internal static long LiveHoldingCount => Volatile.Read(ref s_liveHoldings);
 
     /// <summary>The view this owner holds.</summary>
     internal CPython.Py_buffer* View => &_holding->View;
 
-    /// <summary>A native <see cref="Holding"/> holding nothing yet; free it with <see cref="FreeUnowned"/> until <see cref="TakeOver"/> succeeds.</summary>
+    /// <summary>A native <see cref="Holding"/> holding nothing yet (the GIL is held); free it with <see cref="FreeUnowned"/> until <see cref="TakeOver"/> succeeds.</summary>
     internal static Holding* AllocateHolding()
     {
         // Not zeroed as a whole, as CPython's memoryview leaves its Py_buffer: the exporter fills every field (and
@@ -42,7 +42,7 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
         var holding = (Holding*)NativeMemory.Alloc((nuint)sizeof(Holding));
         holding->View.obj = 0;
         holding->HeldObject = 0;
-        Interlocked.Increment(ref s_liveHoldings);
+        s_liveHoldings++;
         return holding;
     }
 
@@ -72,6 +72,6 @@ internal sealed unsafe class PythonBufferOwner : NdMemoryOwner
         if (holding->HeldObject != 0)
             CPython.Py_DecRef(holding->HeldObject);
         NativeMemory.Free(holding);
-        Interlocked.Decrement(ref s_liveHoldings);
+        s_liveHoldings--;
     }
 }

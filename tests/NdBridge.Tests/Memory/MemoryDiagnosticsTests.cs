@@ -50,6 +50,35 @@ public sealed class MemoryDiagnosticsTests
     }
 
     [Fact]
+    public void CountsMadeOnThreadsThatExited_StayInTheTotals_AndTheirSlotsAreFolded()
+    {
+        Quiesce();
+        var natives = MemoryDiagnostics.LiveNativeAllocationCount;
+        var owners = MemoryDiagnostics.LiveOwnerCount;
+        var registeredBefore = ThreadSummedCounters.RegisteredThreadCount;
+        const int threadCount = 64;
+        var outlived = new NdBuffer[threadCount];
+        var threads = Enumerable.Range(0, threadCount).Select(t => new Thread(() =>
+        {
+            NdBuffer.Allocate<double>([8]).Dispose(); // counted and uncounted on this thread
+            outlived[t] = NdBuffer.Allocate<double>([8]); // counted here, uncounted on the test's thread
+        })).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+        Assert.True(ThreadSummedCounters.RegisteredThreadCount >= registeredBefore + threadCount,
+            $"{ThreadSummedCounters.RegisteredThreadCount} threads registered, {registeredBefore} before {threadCount} new ones counted");
+        Quiesce(); // the exited threads' trackers are finalised: their slots fold into the remainder
+        Assert.True(ThreadSummedCounters.RegisteredThreadCount < registeredBefore + threadCount,
+            $"{ThreadSummedCounters.RegisteredThreadCount} threads registered after {threadCount} exited ({registeredBefore} before)");
+        Assert.Equal(natives + threadCount, MemoryDiagnostics.LiveNativeAllocationCount);
+        Assert.Equal(owners + threadCount, MemoryDiagnostics.LiveOwnerCount);
+        foreach (var buffer in outlived)
+            buffer.Dispose();
+        Assert.Equal(natives, MemoryDiagnostics.LiveNativeAllocationCount);
+        Assert.Equal(owners, MemoryDiagnostics.LiveOwnerCount);
+    }
+
+    [Fact]
     public void UndisposedBuffersAreUnpinnedByTheirFinalizers()
     {
         Quiesce();
