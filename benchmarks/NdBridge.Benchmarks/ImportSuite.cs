@@ -75,8 +75,9 @@ internal sealed class ImportSuite : IBenchmarkSuite
                     Nanoseconds(heldNs),
                     Nanoseconds(memoryviewNs),
                     timeRatio.ToString("0.00", CultureInfo.InvariantCulture),
+                    timeRatio <= TargetRatioToMemoryview ? "met" : "**missed**",
                     Nanoseconds(perCallNs),
-                    heldNs <= TargetNanoseconds && timeRatio <= TargetRatioToMemoryview ? "met" : "**missed**",
+                    heldNs <= TargetNanoseconds ? "met" : "**missed**",
                 ]);
             }
         }
@@ -87,8 +88,9 @@ internal sealed class ImportSuite : IBenchmarkSuite
         return new SuiteResult(Title,
             "`obj.AsNdBuffer().Dispose()`: `PyObject_GetBuffer(FULL_RO)` into native memory, format (cached) and layout read, " +
             "an `NdBuffer` made, then `PyBuffer_Release` and the memory freed — per call, against `memoryview(a)` in Python " +
-            $"(NdBridge / memoryview: NdBridge's time over memoryview's, lower is faster). Target: import + release ≤ 1 µs and ≤ {TargetRatioToMemoryview:0.0}× `memoryview(a)` (medians, GIL held).",
-            ["source `a`", "import + release, GIL held", "`memoryview(a)` in Python", "NdBridge / memoryview (time; target ≤ 1.5)", "import + release, GIL per call", "target"],
+            $"(NdBridge / memoryview: NdBridge's time over memoryview's, lower is faster). Targets (medians, GIL held): ≤ {TargetRatioToMemoryview:0.0}× `memoryview(a)` in the same run, " +
+            "and the earlier absolute target ≤ 1 µs (which `memoryview(a)` itself nearly misses on the record row when this machine is slow).",
+            ["source `a`", "import + release, GIL held", "`memoryview(a)` in Python", "NdBridge / memoryview (time)", "target ≤ 1.5×", "import + release, GIL per call", "≤ 1 µs (GIL held)"],
             rows, notes);
     }
 
