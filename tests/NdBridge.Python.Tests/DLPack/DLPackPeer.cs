@@ -50,6 +50,10 @@ internal static class DLPackPeer
         CODES = {'i': 0, 'u': 1, 'f': 2, 'c': 5, 'b': 6}
         KINDS = {0: 'i', 1: 'u', 2: 'f', 5: 'c', 6: 'b'}
 
+        # Every tracker lives as long as the process: a tensor whose buffer handed out a span is deleted once .NET
+        # finalises the buffer, possibly after its test ended, and its deleter is this tracker's ctypes thunk.
+        _all_trackers = []
+
         class Tracker:
             # Counts one test's tensors: created, deleter calls, and deleter calls on unknown (already deleted) tensors.
             def __init__(self):
@@ -58,6 +62,7 @@ internal static class DLPackPeer
                 self.deleted = 0
                 self.double = 0
                 self.deleter = DELETER(self._delete)
+                _all_trackers.append(self)
             def _delete(self, p):
                 if p in self.live:
                     del self.live[p]
