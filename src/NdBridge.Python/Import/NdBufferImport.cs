@@ -39,7 +39,7 @@ public static unsafe partial class NdBufferImport
     {
         if (source is null)
             ThrowHelper.ThrowArgumentNull(nameof(source));
-        using var gil = PythonGil.Acquire();
+        using var gil = PythonRuntime.EnterScopeUnlessHeld();
         using var borrow = new Borrow(source);
         if (CPython.PyObject_CheckBuffer(borrow.Reference) != 0)
             return ImportBuffer(borrow.Reference, writable);
@@ -62,7 +62,7 @@ public static unsafe partial class NdBufferImport
     {
         if (source is null)
             ThrowHelper.ThrowArgumentNull(nameof(source));
-        using var gil = PythonGil.Acquire();
+        using var gil = PythonRuntime.EnterScopeUnlessHeld();
         using var borrow = new Borrow(source);
         if (CPython.PyObject_CheckBuffer(borrow.Reference) == 0)
             ThrowHelper.ThrowImportNoBufferProtocol(nameof(source), PythonTypeNames.Of(borrow.Reference));
@@ -79,7 +79,7 @@ public static unsafe partial class NdBufferImport
     {
         if (source == 0)
             ThrowHelper.ThrowArgument("The reference is NULL.", nameof(source));
-        using var gil = PythonGil.Acquire();
+        using var gil = PythonRuntime.EnterScopeUnlessHeld();
         if (CPython.PyObject_CheckBuffer(source) == 0)
             ThrowHelper.ThrowImportNoBufferProtocol(nameof(source), PythonTypeNames.Of(source));
         return ImportBuffer(source, writable);

@@ -45,6 +45,13 @@ public sealed unsafe partial class PythonRuntime
         return new PythonGil(threadId, depth, gilState);
     }
 
+    /// <summary>
+    /// A scope for NdBridge's own short operations: none (a default <see cref="PythonGil"/>, nothing to leave) when
+    /// this thread is inside a scope and holds the GIL, so the common nested case costs one check, not a level.
+    /// </summary>
+    internal static PythonGil EnterScopeUnlessHeld() =>
+        t_depth > 0 && CPython.PyGILState_Check() != 0 ? default : EnterScope();
+
     private static void EnterOutermost()
     {
         // Counted before the check, so Shutdown sees this scope or this scope sees the shutdown.
@@ -147,7 +154,7 @@ public sealed unsafe partial class PythonRuntime
             Interlocked.Increment(ref s_queuedReleases); // after the enqueue: a scope that sees it finds the item
             return;
         }
-        using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
+        using var gil = EnterScopeUnlessHeld();
         release(state);
         Interlocked.Decrement(ref s_liveObjects);
     }
@@ -161,7 +168,7 @@ public sealed unsafe partial class PythonRuntime
     {
         if (InterpreterGone())
             return;
-        using var gil = EnterScope(); // re-entrant: cheap when this thread already holds the GIL
+        using var gil = EnterScopeUnlessHeld();
         CPython.Py_DecRef(reference);
     }
 

@@ -37,13 +37,10 @@ public static class MemoryDiagnostics
     /// <summary>A lease has released its holder, on whatever thread.</summary>
     internal static void ExportEnded() => ThreadSummedCounters.Add(Counter.LiveExports, -1);
 
-    internal static void OwnerCreated()
-    {
-        ThreadSummedCounters.Add(Counter.LiveOwners, 1);
-        ThreadSummedCounters.Add(Counter.LiveHolders, 1);
-    }
+    internal static void OwnerCreated() => ThreadSummedCounters.Add(Counter.LiveOwners, Counter.LiveHolders, 1);
 
-    internal static void OwnerReleased() => ThreadSummedCounters.Add(Counter.LiveOwners, -1);
+    /// <summary>An owner's last holder was released, and with it the owner's memory.</summary>
+    internal static void LastHolderReleased() => ThreadSummedCounters.Add(Counter.LiveOwners, Counter.LiveHolders, -1);
 
     internal static void HolderAcquired() => ThreadSummedCounters.Add(Counter.LiveHolders, 1);
 

@@ -70,14 +70,13 @@ public abstract class NdMemoryOwner
             Interlocked.Increment(ref _holderCount);
             ThrowHelper.ThrowInvalidOperation("An NdBridge memory owner was released more times than it was acquired.");
         }
-        MemoryDiagnostics.HolderReleased();
         try
         {
             ReleaseMemory(onFinalizerThread);
         }
         finally
         {
-            MemoryDiagnostics.OwnerReleased();
+            MemoryDiagnostics.LastHolderReleased();
         }
     }
 
