@@ -7,15 +7,13 @@ namespace NdBridge.Copying;
 /// </summary>
 internal sealed class RunLease
 {
-    private readonly NdMemoryOwner _owner;
     private HolderGuard? _guard;
     private int _released;
 
     private RunLease(NdBuffer buffer)
     {
         Buffer = buffer;
-        _owner = buffer.Owner;
-        _guard = HolderGuard.Arm(_owner);
+        _guard = HolderGuard.Arm(buffer.Owner);
     }
 
     /// <summary>The buffer enumerated: a disposed buffer stops the enumeration with <see cref="ObjectDisposedException"/>.</summary>
@@ -35,8 +33,7 @@ internal sealed class RunLease
         {
             var guard = _guard!;
             _guard = null;
-            guard.Disarm();
-            _owner.Release();
+            guard.Release();
         }
     }
 }

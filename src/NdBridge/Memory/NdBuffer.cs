@@ -134,8 +134,7 @@ public sealed unsafe partial class NdBuffer : IDisposable
         {
             var guard = _guard!;
             _guard = null;
-            guard.Disarm();
-            _owner.Release();
+            guard.Release();
         }
     }
 
